@@ -1,0 +1,178 @@
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { UPDATE_SERVICE_TARGET_ARN } from '../constructs/ecs-scheduler';
+import { parseEnvironment, type EnvironmentInput } from '../environments';
+import { dev } from '../environments/dev';
+import { stg } from '../environments/stg';
+import { decodeJsonencode } from './support/jsonencode';
+import { copyOf, resourcesOf, synthJson, synthText, type TerraformJson } from './support/synth';
+
+const ACCOUNT = '${data.aws_caller_identity.current.account_id}';
+
+interface Schedule {
+  name: string;
+  schedule_expression: string;
+  schedule_expression_timezone: string;
+  flexible_time_window: { mode: string; maximum_window_in_minutes?: number };
+  target: { arn: string; role_arn: string; input: string; retry_policy: Record<string, number> };
+}
+
+function schedules(json: TerraformJson): Record<string, Schedule> {
+  return resourcesOf(json, 'aws_scheduler_schedule') as unknown as Record<string, Schedule>;
+}
+
+function withScheduler(change: Partial<EnvironmentInput['scheduler']>): EnvironmentInput {
+  const env = copyOf(dev);
+  Object.assign(env.scheduler, change);
+  return env;
+}
+
+describe.each([
+  ['dev', dev],
+  ['stg', stg],
+])('the %s stack', (envName, input) => {
+  const config = parseEnvironment(input);
+  const json = synthJson(input);
+  const roles = resourcesOf(json, 'aws_iam_role');
+  const policies = resourcesOf(json, 'aws_iam_role_policy');
+  const all = schedules(json);
+
+  it('holds 20 x (role, policy, scale-up, scale-down) and nothing else', () => {
+    expect(Object.keys(roles)).toHaveLength(20);
+    expect(Object.keys(policies)).toHaveLength(20);
+    expect(Object.keys(all)).toHaveLength(40);
+    expect(Object.keys(json.resource).sort()).toEqual(['aws_iam_role', 'aws_iam_role_policy', 'aws_scheduler_schedule']);
+  });
+
+  describe.each(config.scheduler.services.map((s) => [s.service, s] as const))('service %s', (service, svc) => {
+    const module = `${service.replace(/-/g, '_')}_scheduler`;
+    const role = roles[`${module}_ecs_scheduler_role`];
+    const policy = policies[`${module}_ecs_scheduler_policy`];
+    const up = all[`${module}_scale_up`];
+    const down = all[`${module}_scale_down`];
+
+    it('keeps the legacy names under logical IDs derived from the service name', () => {
+      expect(role).toMatchObject({ name: `${service}-scheduler-role-${envName}` });
+      expect(policy).toMatchObject({
+        name: `${service}-scheduler-policy-${envName}`,
+        role: `\${aws_iam_role.${module}_ecs_scheduler_role.id}`,
+      });
+      expect(up?.name).toBe(`${service}-scale-up-${envName}`);
+      expect(down?.name).toBe(`${service}-scale-down-${envName}`);
+    });
+
+    it('trusts only scheduler.amazonaws.com, for this account', () => {
+      expect(decodeJsonencode(role?.assume_role_policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+          },
+        ],
+      });
+    });
+
+    it('may call exactly ecs:UpdateService on its own service ARN', () => {
+      expect(decodeJsonencode(policy?.policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['ecs:UpdateService'],
+            Resource: [`arn:aws:ecs:ap-northeast-2:${ACCOUNT}:service/${svc.cluster}/${service}`],
+          },
+        ],
+      });
+    });
+
+    it.each([
+      ['scale-up', () => up, 'cron(0 9 ? * MON-FRI *)', svc.upCount],
+      ['scale-down', () => down, 'cron(0 18 ? * MON-FRI *)', svc.downCount],
+    ])('%s runs at local time in Asia/Seoul within a 5-minute window', (_, get, cron, count) => {
+      const schedule = get();
+      expect(schedule).toMatchObject({
+        schedule_expression: cron,
+        schedule_expression_timezone: 'Asia/Seoul',
+        flexible_time_window: { mode: 'FLEXIBLE', maximum_window_in_minutes: 5 },
+      });
+      expect(schedule?.target).toMatchObject({
+        arn: UPDATE_SERVICE_TARGET_ARN,
+        role_arn: `\${aws_iam_role.${module}_ecs_scheduler_role.arn}`,
+        retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 },
+      });
+      expect(JSON.parse(schedule!.target.input)).toEqual({ Cluster: svc.cluster, Service: service, DesiredCount: count });
+    });
+  });
+
+  it('never scales a singleton above 1', () => {
+    for (const service of ['fileflow-scheduler-download', 'fileflow-scheduler-pipeline']) {
+      const module = `${service.replace(/-/g, '_')}_scheduler`;
+      expect(JSON.parse(all[`${module}_scale_up`]!.target.input).DesiredCount).toBe(1);
+      expect(JSON.parse(all[`${module}_scale_down`]!.target.input).DesiredCount).toBe(0);
+    }
+  });
+});
+
+describe('schedule options', () => {
+  it('a 09:00 KST scale-up is cron(0 9 ? * MON-FRI *) in Asia/Seoul, not the legacy 00:00', () => {
+    expect(synthText(dev)).toHaveResourceWithProperties(SchedulerSchedule, {
+      name: 'python-api-scale-up-dev',
+      schedule_expression: 'cron(0 9 ? * MON-FRI *)',
+      schedule_expression_timezone: 'Asia/Seoul',
+    });
+  });
+
+  it('flexible window 0 gives mode OFF with no maximum window', () => {
+    const json = synthJson(withScheduler({ flexibleWindowMinutes: 0 }));
+    for (const schedule of Object.values(schedules(json))) {
+      expect(schedule.flexible_time_window).toEqual({ mode: 'OFF' });
+    }
+  });
+
+  it('takes times, weekdays, time zone and retry limits from the config', () => {
+    const json = synthJson(
+      withScheduler({
+        timezone: 'Europe/Berlin',
+        scaleUp: { time: '07:30', weekdays: 'MON,WED,FRI' },
+        scaleDown: { time: '19:05', weekdays: '*' },
+        flexibleWindowMinutes: 15,
+        retry: { maximumEventAgeMinutes: 30, maximumRetryAttempts: 3 },
+      }),
+    );
+    const nestjs = schedules(json);
+    expect(nestjs.nestjs_scheduler_scale_up).toMatchObject({
+      schedule_expression: 'cron(30 7 ? * MON,WED,FRI *)',
+      schedule_expression_timezone: 'Europe/Berlin',
+      flexible_time_window: { mode: 'FLEXIBLE', maximum_window_in_minutes: 15 },
+      target: { retry_policy: { maximum_event_age_in_seconds: 1800, maximum_retry_attempts: 3 } },
+    });
+    expect(nestjs.nestjs_scheduler_scale_down?.schedule_expression).toBe('cron(5 19 ? * * *)');
+  });
+
+  it('uses per-service counts', () => {
+    const json = synthJson(stg);
+    const frontend = schedules(json).frontend_scheduler_scale_up;
+    expect(JSON.parse(frontend!.target.input)).toEqual({ Cluster: 'ott-stg-cluster', Service: 'frontend', DesiredCount: 2 });
+  });
+
+  it('names resources after resourceName while targeting the real ECS service', () => {
+    const env = copyOf(dev);
+    env.scheduler.services = [{ cluster: 'ott-dev-cluster', service: 'legacy-billing-reconciliation-worker-v2', resourceName: 'billing-recon' }];
+    const json = synthJson(env);
+    const role = resourcesOf(json, 'aws_iam_role').billing_recon_scheduler_ecs_scheduler_role;
+    expect(role?.name).toBe('billing-recon-scheduler-role-dev');
+    const policy = decodeJsonencode(resourcesOf(json, 'aws_iam_role_policy').billing_recon_scheduler_ecs_scheduler_policy!.policy) as { Statement: { Resource: string[] }[] };
+    expect(policy.Statement[0].Resource).toEqual([`arn:aws:ecs:ap-northeast-2:${ACCOUNT}:service/ott-dev-cluster/legacy-billing-reconciliation-worker-v2`]);
+    const input = JSON.parse(schedules(json).billing_recon_scheduler_scale_up!.target.input);
+    expect(input.Service).toBe('legacy-billing-reconciliation-worker-v2');
+  });
+
+  it('logical IDs do not move when the service list is reordered', () => {
+    const reversed = copyOf(dev);
+    reversed.scheduler.services = [...reversed.scheduler.services].reverse();
+    const ids = (json: TerraformJson) => Object.keys(schedules(json)).sort();
+    expect(ids(synthJson(reversed))).toEqual(ids(synthJson(dev)));
+  });
+});

@@ -1,0 +1,268 @@
+import { ConfigError, loadEnvironments, parseEnvironment, type EnvironmentInput } from '../environments';
+import { dev } from '../environments/dev';
+import { stg } from '../environments/stg';
+import { copyOf } from './support/synth';
+
+type Mutable = { scheduler: { services: Record<string, unknown>[] } & Record<string, unknown> } & Record<
+  string,
+  unknown
+>;
+
+function withChange(change: (env: Mutable) => void, base: EnvironmentInput = dev): EnvironmentInput {
+  const env = copyOf(base) as unknown as Mutable;
+  change(env);
+  return env as unknown as EnvironmentInput;
+}
+
+function errorOf(input: EnvironmentInput): ConfigError {
+  try {
+    parseEnvironment(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, but the config was accepted');
+}
+
+describe('the shipped environments', () => {
+  const [devConfig, stgConfig] = loadEnvironments();
+
+  it('are dev and stg in ap-northeast-2 with the legacy HCP Terraform workspaces', () => {
+    expect([devConfig?.name, stgConfig?.name]).toEqual(['dev', 'stg']);
+    for (const env of [devConfig!, stgConfig!]) {
+      expect(env.region).toBe('ap-northeast-2');
+      expect(env.namePrefix).toBe('ecs-scheduler');
+      expect(env.backend).toMatchObject({ type: 'cloud', workspace: `ecs-scheduler-${env.name}` });
+      expect(env.defaultTags).toMatchObject({ Environment: env.name });
+    }
+  });
+
+  it('schedule 20 services each at 09:00 / 18:00 MON-FRI Asia/Seoul within a 5-minute window', () => {
+    for (const env of [devConfig!, stgConfig!]) {
+      expect(env.scheduler.services).toHaveLength(20);
+      expect(env.scheduler).toMatchObject({
+        timezone: 'Asia/Seoul',
+        scaleUp: { time: '09:00', weekdays: 'MON-FRI' },
+        scaleDown: { time: '18:00', weekdays: 'MON-FRI' },
+        flexibleWindowMinutes: 5,
+      });
+    }
+  });
+
+  it('mark the FileFlow download and pipeline schedulers as singletons', () => {
+    const singletons = devConfig!.scheduler.services.filter((s) => s.singleton).map((s) => s.service);
+    expect(singletons).toEqual(['fileflow-scheduler-download', 'fileflow-scheduler-pipeline']);
+  });
+
+  it('fill per-service defaults: up 1, down 0, resource name = service name', () => {
+    const python = devConfig!.scheduler.services.find((s) => s.service === 'python-api');
+    expect(python).toEqual({
+      cluster: 'ott-dev-cluster',
+      service: 'python-api',
+      resourceName: 'python-api',
+      upCount: 1,
+      downCount: 0,
+      singleton: false,
+    });
+  });
+
+  it('rejects two environments with the same name', () => {
+    expect(() => loadEnvironments([dev, dev])).toThrow('Two environments are named "dev"');
+  });
+});
+
+describe('config validation names the environment, the service, the field and the fix', () => {
+  const longName = 'recommendation-feature-store-materializer-x'; // 43 chars
+  const cases: { rule: string; change: (env: Mutable) => void; expected: string[] }[] = [
+    {
+      rule: 'duplicate service',
+      change: (env) => env.scheduler.services.push({ cluster: 'other-cluster', service: 'python-api' }),
+      expected: ['services[20] (service "python-api").service', 'already scheduled by services[1]', 'list each service once'],
+    },
+    {
+      rule: 'services colliding once "-" becomes "_"',
+      change: (env) => env.scheduler.services.push({ cluster: 'ott-dev-cluster', service: 'python_api' }),
+      expected: ['services[20] (service "python_api").service', 'collide once "-" becomes "_"'],
+    },
+    {
+      rule: 'IAM role name over 64 characters',
+      change: (env) => env.scheduler.services.push({ cluster: 'ott-dev-cluster', service: `${longName}12345` }),
+      expected: [
+        `(service "${longName}12345").service`,
+        `generated IAM role name "${longName}12345-scheduler-role-dev" is 67 characters; AWS allows 64`,
+        'Set "resourceName" to a shorter name',
+      ],
+    },
+    {
+      rule: 'schedule name over 64 characters',
+      change: (env) => env.scheduler.services.push({ cluster: 'c', service: `${longName}-abcdefghij` }),
+      expected: [`generated schedule name "${longName}-abcdefghij-scale-down-dev" is 69 characters; AWS allows 64`],
+    },
+    {
+      rule: 'a long resourceName is blamed on resourceName',
+      change: (env) => env.scheduler.services.push({ cluster: 'c', service: 'x', resourceName: `${longName}-abcdefghij` }),
+      expected: ['(service "x").resourceName: generated IAM role name'],
+    },
+    {
+      rule: 'unknown time zone',
+      change: (env) => (env.scheduler.timezone = 'Asia/Seul'),
+      expected: ['scheduler.timezone: unknown time zone "Asia/Seul"', 'IANA name such as "Asia/Seoul"'],
+    },
+    {
+      rule: 'time zone not in canonical spelling',
+      change: (env) => (env.scheduler.timezone = 'asia/seoul'),
+      expected: ['scheduler.timezone: write the time zone as "Asia/Seoul"'],
+    },
+    {
+      rule: 'malformed time',
+      change: (env) => (env.scheduler.scaleUp = { time: '9am', weekdays: 'MON-FRI' }),
+      expected: ['scheduler.scaleUp.time: time must be local wall-clock time as HH:MM (24 h)'],
+    },
+    {
+      rule: 'hour out of range',
+      change: (env) => (env.scheduler.scaleDown = { time: '24:00', weekdays: 'MON-FRI' }),
+      expected: ['scheduler.scaleDown.time: time must be local wall-clock time as HH:MM'],
+    },
+    {
+      rule: 'malformed weekday list',
+      change: (env) => (env.scheduler.scaleUp = { time: '09:00', weekdays: 'MON-FRIDAY' }),
+      expected: ['scheduler.scaleUp.weekdays: weekdays must be upper-case day names', '"MON-FRI"'],
+    },
+    {
+      rule: 'lower-case weekdays',
+      change: (env) => (env.scheduler.scaleDown = { time: '18:00', weekdays: 'mon,wed' }),
+      expected: ['scheduler.scaleDown.weekdays'],
+    },
+    {
+      rule: 'scale-up and scale-down at the same time',
+      change: (env) => (env.scheduler.scaleDown = { time: '09:00', weekdays: 'MON-FRI' }),
+      expected: ['scheduler.scaleDown.time: scale-up and scale-down both run at 09:00'],
+    },
+    {
+      rule: 'singleton with upCount above 1',
+      change: (env) => (env.scheduler.services[18]!.upCount = 2),
+      expected: [
+        'services[18] (service "fileflow-scheduler-download").upCount',
+        'a singleton service never runs more than one task, but upCount is 2',
+        'set upCount to 1 or remove "singleton: true"',
+      ],
+    },
+    {
+      rule: 'negative upCount',
+      change: (env) => (env.scheduler.services[1]!.upCount = -1),
+      expected: ['services[1] (service "python-api").upCount: upCount cannot be negative'],
+    },
+    {
+      rule: 'negative downCount',
+      change: (env) => (env.scheduler.services[2]!.downCount = -3),
+      expected: ['services[2] (service "worker-service").downCount: downCount cannot be negative'],
+    },
+    {
+      rule: 'fractional count',
+      change: (env) => (env.scheduler.services[2]!.upCount = 1.5),
+      expected: ['(service "worker-service").upCount: upCount must be a whole number of tasks'],
+    },
+    {
+      rule: 'downCount above upCount',
+      change: (env) => Object.assign(env.scheduler.services[3]!, { upCount: 1, downCount: 2 }),
+      expected: ['(service "frontend").downCount: downCount (2) is above upCount (1)'],
+    },
+    {
+      rule: 'flexible window below 0',
+      change: (env) => (env.scheduler.flexibleWindowMinutes = -1),
+      expected: ['scheduler.flexibleWindowMinutes: flexibleWindowMinutes must be 0 (exact time) to 60'],
+    },
+    {
+      rule: 'flexible window above 60',
+      change: (env) => (env.scheduler.flexibleWindowMinutes = 61),
+      expected: ['scheduler.flexibleWindowMinutes: flexibleWindowMinutes must be 0 (exact time) to 60'],
+    },
+    {
+      rule: 'empty cluster',
+      change: (env) => (env.scheduler.services[4]!.cluster = ''),
+      expected: ['services[4] (service "query-service").cluster: the ECS cluster name is empty'],
+    },
+    {
+      rule: 'empty service',
+      change: (env) => (env.scheduler.services[5]!.service = ''),
+      expected: ['services[5] (service "").service: the ECS service name is empty'],
+    },
+    {
+      rule: 'service with characters ECS does not allow',
+      change: (env) => (env.scheduler.services[5]!.service = 'command service'),
+      expected: ['(service "command service").service: "service" may hold only letters, digits, "-" and "_"'],
+    },
+    {
+      rule: 'service starting with a digit',
+      change: (env) => env.scheduler.services.push({ cluster: 'c', service: '3d-render' }),
+      expected: ['(service "3d-render").service: Terraform addresses are derived from the service name'],
+    },
+    {
+      rule: 'misspelt field',
+      change: (env) => (env.scheduler.services[6]!.upcount = 2),
+      expected: ['services[6] (service "notification-service"): unknown field "upcount"; check the spelling'],
+    },
+    {
+      rule: 'no services',
+      change: (env) => (env.scheduler.services = []),
+      expected: ['scheduler.services: list at least one service to schedule'],
+    },
+    {
+      rule: 'bad region',
+      change: (env) => (env.region = 'seoul'),
+      expected: ['region: region must be an AWS region code such as "ap-northeast-2"'],
+    },
+    {
+      rule: 'unknown backend type',
+      change: (env) => (env.backend = { type: 'gcs', bucket: 'b' }),
+      expected: ['backend', '"cloud" (HCP Terraform) or "s3"'],
+    },
+    {
+      rule: 'empty workspace',
+      change: (env) => (env.backend = { type: 'cloud', organization: 'o', workspace: '' }),
+      expected: ['backend.workspace: workspace is empty'],
+    },
+    {
+      rule: 'account ID that is not 12 digits',
+      change: (env) => (env.allowedAccountIds = ['1234']),
+      expected: ['allowedAccountIds[0]: an AWS account ID is 12 digits'],
+    },
+  ];
+
+  it.each(cases)('$rule', ({ change, expected }) => {
+    const error = errorOf(withChange(change));
+    expect(error.message).toContain('Invalid configuration for environment "dev" (environments/dev.ts)');
+    for (const part of expected) expect(error.message).toContain(part);
+  });
+
+  it('names the stg environment when stg is wrong', () => {
+    const error = errorOf(withChange((env) => (env.scheduler.flexibleWindowMinutes = 90), stg));
+    expect(error.message).toContain('environment "stg"');
+  });
+
+  it('lists every field problem at once', () => {
+    const error = errorOf(
+      withChange((env) => {
+        env.scheduler.timezone = 'Mars/Base';
+        env.scheduler.services[1]!.upCount = -1;
+        env.scheduler.services[2]!.cluster = '';
+      }),
+    );
+    expect(error.problems).toEqual([
+      expect.stringContaining('scheduler.timezone'),
+      expect.stringContaining('services[1] (service "python-api").upCount'),
+      expect.stringContaining('services[2] (service "worker-service").cluster'),
+    ]);
+  });
+
+  it('accepts the edges of each range', () => {
+    const accepted = withChange((env) => {
+      env.scheduler.flexibleWindowMinutes = 60;
+      env.scheduler.scaleUp = { time: '00:00', weekdays: '*' };
+      env.scheduler.scaleDown = { time: '23:59', weekdays: 'MON,WED-FRI,SUN' };
+      env.scheduler.services[18]!.upCount = 1;
+      env.scheduler.services[0]!.upCount = 0;
+    });
+    expect(parseEnvironment(accepted).scheduler.flexibleWindowMinutes).toBe(60);
+  });
+});

@@ -1,0 +1,123 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import type { EnvironmentInput } from '../environments';
+import { dev } from '../environments/dev';
+import { stg } from '../environments/stg';
+import { buildApp, createApp } from '../main';
+import { copyOf, synthJson, synthText } from './support/synth';
+
+function filesUnder(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at)) {
+      const path = join(at, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Runs the real app (both environments) into a fresh directory, as `cdktf synth` does. */
+function synthApp(): { dir: string; files: Map<string, Buffer> } {
+  const dir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
+  buildApp(createApp(dir)).synth();
+  return { dir, files: filesUnder(dir) };
+}
+
+describe('stack snapshots', () => {
+  it.each([
+    ['dev', dev],
+    ['stg', stg],
+  ])('%s', (_, input) => {
+    expect(synthJson(input)).toMatchSnapshot();
+  });
+});
+
+describe('the app', () => {
+  const first = synthApp();
+  const second = synthApp();
+  afterAll(() => [first.dir, second.dir].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('writes one stack per environment', () => {
+    expect([...first.files.keys()].sort()).toEqual(['manifest.json', 'stacks/dev/cdk.tf.json', 'stacks/stg/cdk.tf.json']);
+  });
+
+  it('is byte-identical when synthesized twice', () => {
+    expect([...second.files.keys()].sort()).toEqual([...first.files.keys()].sort());
+    for (const [path, bytes] of first.files) expect(second.files.get(path)?.equals(bytes)).toBe(true);
+  });
+
+  it('embeds no absolute path, user name or timestamp', () => {
+    for (const [path, bytes] of first.files) {
+      const text = bytes.toString('utf8');
+      expect({ path, hasOutDir: text.includes(first.dir) }).toEqual({ path, hasOutDir: false });
+      expect({ path, hasCwd: text.includes(process.cwd()) }).toEqual({ path, hasCwd: false });
+      expect({ path, hasTimestamp: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) }).toEqual({ path, hasTimestamp: false });
+    }
+  });
+
+  it('declares the legacy HCP Terraform workspace, the AWS provider and the Terraform version', () => {
+    const stack = JSON.parse(first.files.get('stacks/dev/cdk.tf.json')!.toString('utf8'));
+    expect(stack.terraform).toEqual({
+      cloud: { organization: 'ott-platform', workspaces: { name: 'ecs-scheduler-dev' } },
+      required_providers: { aws: { source: 'aws', version: expect.stringMatching(/^6\./) } },
+    });
+    expect(stack.provider.aws).toEqual([
+      {
+        region: 'ap-northeast-2',
+        default_tags: [{ tags: { Project: 'ecs-scheduler', Environment: 'dev', ManagedBy: 'cdktf' } }],
+      },
+    ]);
+  });
+});
+
+describe('backend and provider options', () => {
+  function withTop(change: Partial<EnvironmentInput>): EnvironmentInput {
+    return { ...copyOf(dev), ...change };
+  }
+
+  it('S3 with S3-native locking when no DynamoDB table is given', () => {
+    const json = synthJson(
+      withTop({ backend: { type: 's3', bucket: 'ott-tfstate', key: 'ecs-scheduler/dev.tfstate', region: 'ap-northeast-2' } }),
+    );
+    expect(json.terraform.backend).toEqual({
+      s3: { bucket: 'ott-tfstate', key: 'ecs-scheduler/dev.tfstate', region: 'ap-northeast-2', encrypt: true, use_lockfile: true },
+    });
+    expect(json.terraform.cloud).toBeUndefined();
+  });
+
+  it('S3 with a DynamoDB lock table', () => {
+    const json = synthJson(
+      withTop({
+        backend: { type: 's3', bucket: 'ott-tfstate', key: 'k', region: 'ap-northeast-2', dynamodbTable: 'tf-locks' },
+      }),
+    );
+    expect(json.terraform.backend).toEqual({
+      s3: { bucket: 'ott-tfstate', key: 'k', region: 'ap-northeast-2', encrypt: true, dynamodb_table: 'tf-locks' },
+    });
+  });
+
+  it('HCP Terraform on a custom hostname', () => {
+    const json = synthJson(
+      withTop({ backend: { type: 'cloud', organization: 'acme', workspace: 'ecs-scheduler-dev', hostname: 'tfe.acme.internal' } }),
+    );
+    expect(json.terraform.cloud).toEqual({
+      hostname: 'tfe.acme.internal',
+      organization: 'acme',
+      workspaces: { name: 'ecs-scheduler-dev' },
+    });
+  });
+
+  it('pins the provider to the allowed accounts', () => {
+    const json = synthJson(withTop({ allowedAccountIds: ['111122223333'] }));
+    expect(json.provider.aws[0]).toMatchObject({ allowed_account_ids: ['111122223333'] });
+  });
+
+  it('reads the account ID from the caller identity, never from config', () => {
+    expect(synthText(dev)).toHaveDataSource(DataAwsCallerIdentity);
+  });
+});

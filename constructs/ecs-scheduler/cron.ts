@@ -1,0 +1,30 @@
+// EventBridge Scheduler cron expressions from local wall-clock times.
+// The legacy wrote UTC hours into a cron evaluated in Asia/Seoul, so "09:00"
+// fired at 00:00 KST. Here the configured local time goes into the cron as is,
+// and `schedule_expression_timezone` says which clock it is.
+
+export interface WeeklyTime {
+  /** Local wall-clock time, `HH:MM` (24 h). */
+  time: string;
+  /** Cron day-of-week field: `MON-FRI`, `MON,WED,FRI`, `*`. */
+  weekdays: string;
+}
+
+export const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+const DAY = '(SUN|MON|TUE|WED|THU|FRI|SAT)';
+const DAY_ITEM = `${DAY}(-${DAY})?`;
+export const WEEKDAYS_PATTERN = new RegExp(`^(\\*|${DAY_ITEM}(,${DAY_ITEM})*)$`);
+
+export function parseTime(time: string): { hour: number; minute: number } {
+  const match = TIME_PATTERN.exec(time);
+  if (!match) throw new Error(`time "${time}" is not HH:MM (24 h)`);
+  return { hour: Number(match[1]), minute: Number(match[2]) };
+}
+
+/** `{time: "09:00", weekdays: "MON-FRI"}` -> `cron(0 9 ? * MON-FRI *)`. */
+export function weeklyCron({ time, weekdays }: WeeklyTime): string {
+  if (!WEEKDAYS_PATTERN.test(weekdays)) throw new Error(`weekdays "${weekdays}" is not a day-of-week list`);
+  const { hour, minute } = parseTime(time);
+  return `cron(${minute} ${hour} ? * ${weekdays} *)`;
+}

@@ -1,0 +1,91 @@
+// One scheduled ECS service: the four resources of one legacy
+// `module "<service>_scheduler" { source = "../../modules/ecs-scheduler" }` call.
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { Construct } from 'constructs';
+import type { ServiceConfig } from '../../environments/schema';
+import { ecsServiceArn, type AccountScope } from '../shared/arn';
+import { policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
+import { weeklyCron, type WeeklyTime } from './cron';
+import { schedulerLogicalIds, schedulerResourceNames } from './names';
+
+/** EventBridge Scheduler universal target for ECS UpdateService. */
+export const UPDATE_SERVICE_TARGET_ARN = 'arn:aws:scheduler:::aws-sdk:ecs:updateService';
+
+export interface ScheduleTiming {
+  timezone: string;
+  scaleUp: WeeklyTime;
+  scaleDown: WeeklyTime;
+  /** 0 = exact time (mode OFF); otherwise FLEXIBLE with this maximum window. */
+  flexibleWindowMinutes: number;
+  retry: { maximumEventAgeMinutes: number; maximumRetryAttempts: number };
+}
+
+export interface ServiceSchedulerProps {
+  environment: string;
+  account: AccountScope;
+  service: ServiceConfig;
+  timing: ScheduleTiming;
+}
+
+export class ServiceScheduler extends Construct {
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+  readonly scaleUp: SchedulerSchedule;
+  readonly scaleDown: SchedulerSchedule;
+
+  constructor(scope: Construct, props: ServiceSchedulerProps) {
+    const { environment, account, service, timing } = props;
+    super(scope, service.resourceName);
+    const names = schedulerResourceNames(service.resourceName, environment);
+    const ids = schedulerLogicalIds(service.resourceName);
+
+    this.role = new IamRole(this, 'ecs_scheduler_role', {
+      name: names.role,
+      description: `EventBridge Scheduler scales ECS service ${service.cluster}/${service.service} (${environment})`,
+      assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', account.accountId),
+      tags: { Environment: environment, Service: service.service },
+    });
+    this.role.overrideLogicalId(ids.role);
+
+    this.policy = new IamRolePolicy(this, 'ecs_scheduler_policy', {
+      name: names.policy,
+      role: this.role.id,
+      policy: policyDocument([
+        {
+          Effect: 'Allow',
+          Action: ['ecs:UpdateService'],
+          Resource: [ecsServiceArn(account, service.cluster, service.service)],
+        },
+      ]),
+    });
+    this.policy.overrideLogicalId(ids.policy);
+
+    const schedule = (id: 'scaleUp' | 'scaleDown', when: WeeklyTime, desiredCount: number, verb: string) => {
+      const resource = new SchedulerSchedule(this, id === 'scaleUp' ? 'scale_up' : 'scale_down', {
+        name: names[id],
+        description: `${verb} ${service.cluster}/${service.service} to ${desiredCount} at ${when.time} ${when.weekdays} ${timing.timezone}`,
+        scheduleExpression: weeklyCron(when),
+        scheduleExpressionTimezone: timing.timezone,
+        flexibleTimeWindow:
+          timing.flexibleWindowMinutes > 0
+            ? { mode: 'FLEXIBLE', maximumWindowInMinutes: timing.flexibleWindowMinutes }
+            : { mode: 'OFF' },
+        target: {
+          arn: UPDATE_SERVICE_TARGET_ARN,
+          roleArn: this.role.arn,
+          input: JSON.stringify({ Cluster: service.cluster, Service: service.service, DesiredCount: desiredCount }),
+          retryPolicy: {
+            maximumEventAgeInSeconds: timing.retry.maximumEventAgeMinutes * 60,
+            maximumRetryAttempts: timing.retry.maximumRetryAttempts,
+          },
+        },
+      });
+      resource.overrideLogicalId(ids[id]);
+      return resource;
+    };
+    this.scaleUp = schedule('scaleUp', timing.scaleUp, service.upCount, 'Scale up');
+    this.scaleDown = schedule('scaleDown', timing.scaleDown, service.downCount, 'Scale down');
+  }
+}

@@ -1,0 +1,35 @@
+// One Terraform stack (and one state) per environment: provider, backend and the modules.
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../environments/schema';
+import { EcsScheduler } from './ecs-scheduler';
+import type { AccountScope } from './shared/arn';
+import { configureBackend } from './shared/backend';
+
+export class EnvironmentStack extends TerraformStack {
+  readonly account: AccountScope;
+  readonly ecsScheduler: EcsScheduler;
+
+  constructor(scope: Construct, readonly config: EnvironmentConfig) {
+    super(scope, config.name);
+    configureBackend(this, config.backend);
+
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      ...(config.allowedAccountIds ? { allowedAccountIds: config.allowedAccountIds } : {}),
+      ...(Object.keys(config.defaultTags).length > 0 ? { defaultTags: [{ tags: config.defaultTags }] } : {}),
+    });
+
+    const caller = new DataAwsCallerIdentity(this, 'current');
+    caller.overrideLogicalId('current');
+    this.account = { region: config.region, accountId: caller.accountId };
+
+    this.ecsScheduler = new EcsScheduler(this, 'ecs_scheduler', {
+      environment: config.name,
+      account: this.account,
+      scheduler: config.scheduler,
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { cloudBackend, defaultTags, serviceCatalog } from './common';
+import type { EnvironmentInput } from './schema';
+
+export const stg: EnvironmentInput = {
+  name: 'stg',
+  region: 'ap-northeast-2',
+  defaultTags: defaultTags('stg'),
+  namePrefix: 'ecs-scheduler',
+  backend: cloudBackend('stg'),
+  scheduler: {
+    timezone: 'Asia/Seoul',
+    scaleUp: { time: '09:00', weekdays: 'MON-FRI' },
+    scaleDown: { time: '18:00', weekdays: 'MON-FRI' },
+    flexibleWindowMinutes: 5,
+    // Staging mirrors production traffic tests: the entry points run two tasks.
+    services: serviceCatalog('stg', { frontend: 2, nestjs: 2 }),
+  },
+};

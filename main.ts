@@ -1,0 +1,35 @@
+// The CDKTF app: one stack per environment (`dev`, `stg`), each with its own state.
+import { App, TerraformStack } from 'cdktf';
+import { ValidateProviderPresence } from 'cdktf/lib/validations';
+import { EnvironmentStack } from './constructs/environment-stack';
+import { ConfigError, loadEnvironments } from './environments';
+
+/**
+ * CDKTF's built-in validations shell out to `terraform version` (for the cloud block and
+ * moved blocks), but synth must work without terraform: the stacks declare
+ * `required_version` instead, and the provider check below runs without a binary.
+ */
+export function createApp(outdir?: string): App {
+  return new App({ skipValidation: true, stackTraces: false, ...(outdir ? { outdir } : {}) });
+}
+
+export function buildApp(app: App = createApp()): App {
+  for (const config of loadEnvironments()) new EnvironmentStack(app, config);
+  const problems = app.node
+    .findAll()
+    .filter(TerraformStack.isStack)
+    .flatMap((stack) => new ValidateProviderPresence(stack).validate());
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return app;
+}
+
+if (require.main === module) {
+  try {
+    buildApp().synth();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // A config mistake is the operator's to fix: say what and where, without a stack trace.
+    console.error(error.message);
+    process.exit(1);
+  }
+}
