@@ -3,10 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  // Transpile only (SWC); `npm run typecheck` does the type checking.
-  transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
-  },
+  // Transpile only: tsconfig has `isolatedModules`, so ts-jest compiles each file on its own
+  // without type checking; `npm run typecheck` does that once for the whole project.
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
-  snapshotSerializers: [],
 };
