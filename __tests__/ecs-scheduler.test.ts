@@ -40,7 +40,11 @@ describe.each([
     expect(Object.keys(roles)).toHaveLength(20);
     expect(Object.keys(policies)).toHaveLength(20);
     expect(Object.keys(all)).toHaveLength(40);
-    expect(Object.keys(json.resource).sort()).toEqual(['aws_iam_role', 'aws_iam_role_policy', 'aws_scheduler_schedule']);
+    expect(Object.keys(json.resource).sort()).toEqual([
+      'aws_iam_role',
+      'aws_iam_role_policy',
+      'aws_scheduler_schedule',
+    ]);
   });
 
   describe.each(config.scheduler.services.map((s) => [s.service, s] as const))('service %s', (service, svc) => {
@@ -102,7 +106,11 @@ describe.each([
         role_arn: `\${aws_iam_role.${module}_ecs_scheduler_role.arn}`,
         retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 },
       });
-      expect(JSON.parse(schedule!.target.input)).toEqual({ Cluster: svc.cluster, Service: service, DesiredCount: count });
+      expect(JSON.parse(schedule!.target.input)).toEqual({
+        Cluster: svc.cluster,
+        Service: service,
+        DesiredCount: count,
+      });
     });
   });
 
@@ -154,17 +162,31 @@ describe('schedule options', () => {
   it('uses per-service counts', () => {
     const json = synthJson(stg);
     const frontend = schedules(json).frontend_scheduler_scale_up;
-    expect(JSON.parse(frontend!.target.input)).toEqual({ Cluster: 'ott-stg-cluster', Service: 'frontend', DesiredCount: 2 });
+    expect(JSON.parse(frontend!.target.input)).toEqual({
+      Cluster: 'ott-stg-cluster',
+      Service: 'frontend',
+      DesiredCount: 2,
+    });
   });
 
   it('names resources after resourceName while targeting the real ECS service', () => {
     const env = copyOf(dev);
-    env.scheduler.services = [{ cluster: 'ott-dev-cluster', service: 'legacy-billing-reconciliation-worker-v2', resourceName: 'billing-recon' }];
+    env.scheduler.services = [
+      { cluster: 'ott-dev-cluster', service: 'legacy-billing-reconciliation-worker-v2', resourceName: 'billing-recon' },
+    ];
     const json = synthJson(env);
     const role = resourcesOf(json, 'aws_iam_role').billing_recon_scheduler_ecs_scheduler_role;
     expect(role?.name).toBe('billing-recon-scheduler-role-dev');
-    const policy = decodeJsonencode(resourcesOf(json, 'aws_iam_role_policy').billing_recon_scheduler_ecs_scheduler_policy!.policy) as { Statement: { Resource: string[] }[] };
-    expect(policy.Statement[0].Resource).toEqual([`arn:aws:ecs:ap-northeast-2:${ACCOUNT}:service/ott-dev-cluster/legacy-billing-reconciliation-worker-v2`]);
+    const policy = resourcesOf(json, 'aws_iam_role_policy').billing_recon_scheduler_ecs_scheduler_policy;
+    expect(decodeJsonencode(policy?.policy)).toMatchObject({
+      Statement: [
+        {
+          Resource: [
+            `arn:aws:ecs:ap-northeast-2:${ACCOUNT}:service/ott-dev-cluster/legacy-billing-reconciliation-worker-v2`,
+          ],
+        },
+      ],
+    });
     const input = JSON.parse(schedules(json).billing_recon_scheduler_scale_up!.target.input);
     expect(input.Service).toBe('legacy-billing-reconciliation-worker-v2');
   });

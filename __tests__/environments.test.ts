@@ -77,7 +77,11 @@ describe('config validation names the environment, the service, the field and th
     {
       rule: 'duplicate service',
       change: (env) => env.scheduler.services.push({ cluster: 'other-cluster', service: 'python-api' }),
-      expected: ['services[20] (service "python-api").service', 'already scheduled by services[1]', 'list each service once'],
+      expected: [
+        'services[20] (service "python-api").service',
+        'already scheduled by services[1]',
+        'list each service once',
+      ],
     },
     {
       rule: 'services colliding once "-" becomes "_"',
@@ -100,7 +104,8 @@ describe('config validation names the environment, the service, the field and th
     },
     {
       rule: 'a long resourceName is blamed on resourceName',
-      change: (env) => env.scheduler.services.push({ cluster: 'c', service: 'x', resourceName: `${longName}-abcdefghij` }),
+      change: (env) =>
+        env.scheduler.services.push({ cluster: 'c', service: 'x', resourceName: `${longName}-abcdefghij` }),
       expected: ['(service "x").resourceName: generated IAM role name'],
     },
     {

@@ -22,9 +22,9 @@ function unwrapBlocks(value: unknown): unknown {
 }
 
 /** hcl2json wraps every block body in an array; cdk.tf.json carries "//" metadata. */
-function comparable(json: { resource: Blocks }, fromHcl: boolean): Blocks {
+function comparable(json: Record<string, unknown>, fromHcl: boolean): Blocks {
   const out: Blocks = {};
-  for (const [type, byId] of Object.entries(json.resource)) {
+  for (const [type, byId] of Object.entries(json.resource as Blocks)) {
     out[type] = {};
     for (const [id, body] of Object.entries(byId)) {
       const { '//': _metadata, ...attributes } = (fromHcl ? (body as unknown[])[0] : body) as Record<string, unknown>;

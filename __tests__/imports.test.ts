@@ -21,7 +21,9 @@ describe('provider imports', () => {
   const files = sourceFiles(ROOT);
 
   it('finds the project sources', () => {
-    expect(files.map((f) => relative(ROOT, f))).toEqual(expect.arrayContaining(['main.ts', 'constructs/environment-stack.ts']));
+    expect(files.map((f) => relative(ROOT, f))).toEqual(
+      expect.arrayContaining(['main.ts', 'constructs/environment-stack.ts']),
+    );
   });
 
   it('never import the provider barrel', () => {

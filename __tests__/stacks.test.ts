@@ -43,7 +43,11 @@ describe('the app', () => {
   afterAll(() => [first.dir, second.dir].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   it('writes one stack per environment', () => {
-    expect([...first.files.keys()].sort()).toEqual(['manifest.json', 'stacks/dev/cdk.tf.json', 'stacks/stg/cdk.tf.json']);
+    expect([...first.files.keys()].sort()).toEqual([
+      'manifest.json',
+      'stacks/dev/cdk.tf.json',
+      'stacks/stg/cdk.tf.json',
+    ]);
   });
 
   it('is byte-identical when synthesized twice', () => {
@@ -82,10 +86,18 @@ describe('backend and provider options', () => {
 
   it('S3 with S3-native locking when no DynamoDB table is given', () => {
     const json = synthJson(
-      withTop({ backend: { type: 's3', bucket: 'ott-tfstate', key: 'ecs-scheduler/dev.tfstate', region: 'ap-northeast-2' } }),
+      withTop({
+        backend: { type: 's3', bucket: 'ott-tfstate', key: 'ecs-scheduler/dev.tfstate', region: 'ap-northeast-2' },
+      }),
     );
     expect(json.terraform.backend).toEqual({
-      s3: { bucket: 'ott-tfstate', key: 'ecs-scheduler/dev.tfstate', region: 'ap-northeast-2', encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: 'ott-tfstate',
+        key: 'ecs-scheduler/dev.tfstate',
+        region: 'ap-northeast-2',
+        encrypt: true,
+        use_lockfile: true,
+      },
     });
     expect(json.terraform.cloud).toBeUndefined();
   });
@@ -103,7 +115,9 @@ describe('backend and provider options', () => {
 
   it('HCP Terraform on a custom hostname', () => {
     const json = synthJson(
-      withTop({ backend: { type: 'cloud', organization: 'acme', workspace: 'ecs-scheduler-dev', hostname: 'tfe.acme.internal' } }),
+      withTop({
+        backend: { type: 'cloud', organization: 'acme', workspace: 'ecs-scheduler-dev', hostname: 'tfe.acme.internal' },
+      }),
     );
     expect(json.terraform.cloud).toEqual({
       hostname: 'tfe.acme.internal',

@@ -12,7 +12,10 @@ export class EnvironmentStack extends TerraformStack {
   readonly account: AccountScope;
   readonly ecsScheduler: EcsScheduler;
 
-  constructor(scope: Construct, readonly config: EnvironmentConfig) {
+  constructor(
+    scope: Construct,
+    readonly config: EnvironmentConfig,
+  ) {
     super(scope, config.name);
     configureBackend(this, config.backend);
 

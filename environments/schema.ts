@@ -74,7 +74,9 @@ const backendSchema = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('cloud'),
       organization: z.string().min(1, 'organization is empty; give the HCP Terraform organization name'),
-      workspace: z.string().min(1, 'workspace is empty; give the HCP Terraform workspace name, e.g. "ecs-scheduler-dev"'),
+      workspace: z
+        .string()
+        .min(1, 'workspace is empty; give the HCP Terraform workspace name, e.g. "ecs-scheduler-dev"'),
       hostname: z.string().min(1).optional(),
     }),
     z.strictObject({
@@ -90,58 +92,60 @@ const backendSchema = z.discriminatedUnion(
 
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 
-export const environmentSchema = z
-  .strictObject({
-    name: z
-      .string('name must be a string')
-      .regex(/^[a-z][a-z0-9]{0,9}$/, 'name must be 1-10 lower-case letters or digits starting with a letter, e.g. "dev"'),
-    region: z
-      .string('region must be a string')
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'region must be an AWS region code such as "ap-northeast-2"'),
-    allowedAccountIds: z
-      .array(z.string().regex(/^\d{12}$/, 'an AWS account ID is 12 digits'))
-      .min(1, 'list at least one account ID, or leave allowedAccountIds out')
-      .optional(),
-    defaultTags: z
-      .record(
-        z.string().regex(TAG_KEY, 'tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @'),
-        z.string().max(256, 'tag values are at most 256 characters'),
-      )
-      .default({}),
-    namePrefix: z
-      .string('namePrefix must be a string')
-      .regex(/^[a-z][a-z0-9-]{0,31}$/, 'namePrefix must be 1-32 lower-case letters, digits or "-", starting with a letter')
-      .default('ecs-scheduler'),
-    backend: backendSchema,
-    scheduler: z.strictObject({
-      timezone: timeZone.default('Asia/Seoul'),
-      scaleUp: weeklyTime({ time: '09:00', weekdays: 'MON-FRI' }),
-      scaleDown: weeklyTime({ time: '18:00', weekdays: 'MON-FRI' }),
-      flexibleWindowMinutes: z
-        .number('flexibleWindowMinutes must be a number')
-        .int('flexibleWindowMinutes must be whole minutes')
-        .min(0, 'flexibleWindowMinutes must be 0 (exact time) to 60')
-        .max(60, 'flexibleWindowMinutes must be 0 (exact time) to 60')
-        .default(5),
-      retry: z
-        .strictObject({
-          maximumEventAgeMinutes: z
-            .number()
-            .int()
-            .min(1, 'maximumEventAgeMinutes must be 1 to 1440 (24 h)')
-            .max(1440, 'maximumEventAgeMinutes must be 1 to 1440 (24 h)')
-            .default(60),
-          maximumRetryAttempts: z
-            .number()
-            .int()
-            .min(0, 'maximumRetryAttempts must be 0 to 185')
-            .max(185, 'maximumRetryAttempts must be 0 to 185')
-            .default(10),
-        })
-        .default({ maximumEventAgeMinutes: 60, maximumRetryAttempts: 10 }),
-      services: z.array(serviceSchema).min(1, 'list at least one service to schedule'),
-    }),
-  });
+export const environmentSchema = z.strictObject({
+  name: z
+    .string('name must be a string')
+    .regex(/^[a-z][a-z0-9]{0,9}$/, 'name must be 1-10 lower-case letters or digits starting with a letter, e.g. "dev"'),
+  region: z
+    .string('region must be a string')
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'region must be an AWS region code such as "ap-northeast-2"'),
+  allowedAccountIds: z
+    .array(z.string().regex(/^\d{12}$/, 'an AWS account ID is 12 digits'))
+    .min(1, 'list at least one account ID, or leave allowedAccountIds out')
+    .optional(),
+  defaultTags: z
+    .record(
+      z.string().regex(TAG_KEY, 'tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @'),
+      z.string().max(256, 'tag values are at most 256 characters'),
+    )
+    .default({}),
+  namePrefix: z
+    .string('namePrefix must be a string')
+    .regex(
+      /^[a-z][a-z0-9-]{0,31}$/,
+      'namePrefix must be 1-32 lower-case letters, digits or "-", starting with a letter',
+    )
+    .default('ecs-scheduler'),
+  backend: backendSchema,
+  scheduler: z.strictObject({
+    timezone: timeZone.default('Asia/Seoul'),
+    scaleUp: weeklyTime({ time: '09:00', weekdays: 'MON-FRI' }),
+    scaleDown: weeklyTime({ time: '18:00', weekdays: 'MON-FRI' }),
+    flexibleWindowMinutes: z
+      .number('flexibleWindowMinutes must be a number')
+      .int('flexibleWindowMinutes must be whole minutes')
+      .min(0, 'flexibleWindowMinutes must be 0 (exact time) to 60')
+      .max(60, 'flexibleWindowMinutes must be 0 (exact time) to 60')
+      .default(5),
+    retry: z
+      .strictObject({
+        maximumEventAgeMinutes: z
+          .number()
+          .int()
+          .min(1, 'maximumEventAgeMinutes must be 1 to 1440 (24 h)')
+          .max(1440, 'maximumEventAgeMinutes must be 1 to 1440 (24 h)')
+          .default(60),
+        maximumRetryAttempts: z
+          .number()
+          .int()
+          .min(0, 'maximumRetryAttempts must be 0 to 185')
+          .max(185, 'maximumRetryAttempts must be 0 to 185')
+          .default(10),
+      })
+      .default({ maximumEventAgeMinutes: 60, maximumRetryAttempts: 10 }),
+    services: z.array(serviceSchema).min(1, 'list at least one service to schedule'),
+  }),
+});
 
 /** What an `environments/<env>.ts` file writes (defaults may be left out). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -12,7 +12,7 @@ export function decodeJsonencode(expression: unknown): unknown {
   }
   const hcl = expression.slice(PREFIX.length, -SUFFIX.length);
   let json = '';
-  for (let i = 0; i < hcl.length; ) {
+  for (let i = 0; i < hcl.length;) {
     const char = hcl[i]!;
     if (char === '"') {
       let end = i + 1;

@@ -23,4 +23,3 @@ export function configureBackend(stack: TerraformStack, backend: EnvironmentConf
   // CDKTF 0.21's S3Backend has no typed option for it.
   if (!backend.dynamodbTable) stack.addOverride('terraform.backend.s3.use_lockfile', true);
 }
-
