@@ -2,19 +2,19 @@
 import { App, TerraformStack } from 'cdktf';
 import { ValidateProviderPresence } from 'cdktf/lib/validations';
 import { EnvironmentStack } from './constructs/environment-stack';
-import { ConfigError, loadEnvironments } from './environments';
+import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments, type EnvironmentInput } from './environments';
 
 /**
  * CDKTF's built-in validations shell out to `terraform version` (for the cloud block and
  * moved blocks), but synth must work without terraform: the stacks declare
- * `required_version` instead, and the provider check below runs without a binary.
+ * `required_version` instead (EnvironmentStack), and the provider check below needs no binary.
  */
 export function createApp(outdir?: string): App {
   return new App({ skipValidation: true, stackTraces: false, ...(outdir ? { outdir } : {}) });
 }
 
-export function buildApp(app: App = createApp()): App {
-  for (const config of loadEnvironments()) new EnvironmentStack(app, config);
+export function buildApp(app: App = createApp(), inputs: readonly EnvironmentInput[] = ENVIRONMENT_INPUTS): App {
+  for (const config of loadEnvironments(inputs)) new EnvironmentStack(app, config);
   const problems = app.node
     .findAll()
     .filter(TerraformStack.isStack)

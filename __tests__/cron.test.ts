@@ -1,4 +1,4 @@
-import { weeklyCron } from '../constructs/ecs-scheduler/cron';
+import { weekdaySet, weeklyCron } from '../constructs/ecs-scheduler/cron';
 
 describe('weeklyCron', () => {
   it.each([
@@ -21,5 +21,17 @@ describe('weeklyCron', () => {
     ['09:00', '1-5'],
   ])('rejects %s %s', (time, weekdays) => {
     expect(() => weeklyCron({ time, weekdays })).toThrow(/is not/);
+  });
+});
+
+describe('weekdaySet', () => {
+  it.each([
+    ['MON-FRI', [1, 2, 3, 4, 5]],
+    ['*', [0, 1, 2, 3, 4, 5, 6]],
+    ['SAT,SUN', [0, 6]],
+    ['FRI-MON', [0, 1, 5, 6]],
+    ['MON,WED-THU', [1, 3, 4]],
+  ])('%s', (weekdays, days) => {
+    expect([...weekdaySet(weekdays)].sort()).toEqual(days);
   });
 });

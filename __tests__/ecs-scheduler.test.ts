@@ -106,19 +106,18 @@ describe.each([
         role_arn: `\${aws_iam_role.${module}_ecs_scheduler_role.arn}`,
         retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 },
       });
-      expect(JSON.parse(schedule!.target.input)).toEqual({
-        Cluster: svc.cluster,
-        Service: service,
-        DesiredCount: count,
-      });
+      // Byte for byte what the legacy jsonencode() wrote (keys sorted), so the live input shows no diff.
+      expect(schedule?.target.input).toBe(
+        `{"Cluster":"${svc.cluster}","DesiredCount":${count},"Service":"${service}"}`,
+      );
     });
   });
 
   it('never scales a singleton above 1', () => {
     for (const service of ['fileflow-scheduler-download', 'fileflow-scheduler-pipeline']) {
       const module = `${service.replace(/-/g, '_')}_scheduler`;
-      expect(JSON.parse(all[`${module}_scale_up`]!.target.input).DesiredCount).toBe(1);
-      expect(JSON.parse(all[`${module}_scale_down`]!.target.input).DesiredCount).toBe(0);
+      expect(JSON.parse(all[`${module}_scale_up`]!.target.input)).toMatchObject({ DesiredCount: 1 });
+      expect(JSON.parse(all[`${module}_scale_down`]!.target.input)).toMatchObject({ DesiredCount: 0 });
     }
   });
 });
@@ -160,19 +159,40 @@ describe('schedule options', () => {
   });
 
   it('uses per-service counts', () => {
-    const json = synthJson(stg);
-    const frontend = schedules(json).frontend_scheduler_scale_up;
-    expect(JSON.parse(frontend!.target.input)).toEqual({
-      Cluster: 'ott-stg-cluster',
-      Service: 'frontend',
-      DesiredCount: 2,
-    });
+    const env = copyOf(dev);
+    env.scheduler.services = [{ cluster: 'web', service: 'frontend', upCount: 3, downCount: 1 }];
+    const frontend = schedules(synthJson(env));
+    expect(frontend.frontend_scheduler_scale_up?.target.input).toBe(
+      '{"Cluster":"web","DesiredCount":3,"Service":"frontend"}',
+    );
+    expect(frontend.frontend_scheduler_scale_down?.target.input).toBe(
+      '{"Cluster":"web","DesiredCount":1,"Service":"frontend"}',
+    );
+  });
+
+  it('puts each legacy resource at the address the moved blocks will target', () => {
+    const json = synthJson(dev);
+    // legacy module.python_api_scheduler.* and module.fileflow_scheduler_download_scheduler.*
+    expect(resourcesOf(json, 'aws_iam_role').python_api_scheduler_ecs_scheduler_role?.name).toBe(
+      'python-api-scheduler-role-dev',
+    );
+    expect(resourcesOf(json, 'aws_iam_role_policy').python_api_scheduler_ecs_scheduler_policy?.name).toBe(
+      'python-api-scheduler-policy-dev',
+    );
+    expect(schedules(json).python_api_scheduler_scale_up?.name).toBe('python-api-scale-up-dev');
+    expect(schedules(json).fileflow_scheduler_download_scheduler_scale_down?.name).toBe(
+      'fileflow-scheduler-download-scale-down-dev',
+    );
   });
 
   it('names resources after resourceName while targeting the real ECS service', () => {
     const env = copyOf(dev);
     env.scheduler.services = [
-      { cluster: 'ott-dev-cluster', service: 'legacy-billing-reconciliation-worker-v2', resourceName: 'billing-recon' },
+      {
+        cluster: 'terraform-study-dev-cluster',
+        service: 'legacy-billing-reconciliation-worker-v2',
+        resourceName: 'billing-recon',
+      },
     ];
     const json = synthJson(env);
     const role = resourcesOf(json, 'aws_iam_role').billing_recon_scheduler_ecs_scheduler_role;
@@ -182,7 +202,7 @@ describe('schedule options', () => {
       Statement: [
         {
           Resource: [
-            `arn:aws:ecs:ap-northeast-2:${ACCOUNT}:service/ott-dev-cluster/legacy-billing-reconciliation-worker-v2`,
+            `arn:aws:ecs:ap-northeast-2:${ACCOUNT}:service/terraform-study-dev-cluster/legacy-billing-reconciliation-worker-v2`,
           ],
         },
       ],

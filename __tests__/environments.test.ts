@@ -57,7 +57,7 @@ describe('the shipped environments', () => {
   it('fill per-service defaults: up 1, down 0, resource name = service name', () => {
     const python = devConfig!.scheduler.services.find((s) => s.service === 'python-api');
     expect(python).toEqual({
-      cluster: 'ott-dev-cluster',
+      cluster: 'terraform-study-dev-cluster',
       service: 'python-api',
       resourceName: 'python-api',
       upCount: 1,
@@ -67,7 +67,8 @@ describe('the shipped environments', () => {
   });
 
   it('rejects two environments with the same name', () => {
-    expect(() => loadEnvironments([dev, dev])).toThrow('Two environments are named "dev"');
+    expect(() => loadEnvironments([dev, dev])).toThrow(ConfigError);
+    expect(() => loadEnvironments([dev, dev])).toThrow('name: two environments are named "dev"');
   });
 });
 
@@ -76,21 +77,48 @@ describe('config validation names the environment, the service, the field and th
   const cases: { rule: string; change: (env: Mutable) => void; expected: string[] }[] = [
     {
       rule: 'duplicate service',
+      change: (env) => env.scheduler.services.push({ cluster: 'terraform-study-dev-cluster', service: 'python-api' }),
+      expected: [
+        'services[20] (service "python-api").service',
+        'terraform-study-dev-cluster/python-api is already scheduled by services[1]',
+        'List each service once',
+      ],
+    },
+    {
+      rule: 'the same ECS service under another resourceName',
+      change: (env) =>
+        env.scheduler.services.push({
+          cluster: 'terraform-study-dev-cluster',
+          service: 'python-api',
+          resourceName: 'py',
+        }),
+      expected: [
+        'services[20] (service "python-api").resourceName',
+        'two schedule pairs would race on one ECS service',
+      ],
+    },
+    {
+      rule: 'the same service name in another cluster',
       change: (env) => env.scheduler.services.push({ cluster: 'other-cluster', service: 'python-api' }),
       expected: [
         'services[20] (service "python-api").service',
-        'already scheduled by services[1]',
-        'list each service once',
+        '"python-api" is already used by services[1] (in another cluster)',
+        'Give one of them a distinct "resourceName"',
       ],
     },
     {
       rule: 'services colliding once "-" becomes "_"',
-      change: (env) => env.scheduler.services.push({ cluster: 'ott-dev-cluster', service: 'python_api' }),
-      expected: ['services[20] (service "python_api").service', 'collide once "-" becomes "_"'],
+      change: (env) => env.scheduler.services.push({ cluster: 'c', service: 'python_api' }),
+      expected: ['services[20] (service "python_api").service', '"python_api" and "python-api" (services[1])'],
+    },
+    {
+      rule: 'services differing only in case (IAM names ignore case)',
+      change: (env) => env.scheduler.services.push({ cluster: 'c', service: 'Python-API' }),
+      expected: ['(service "Python-API").service', 'AWS names ignore case'],
     },
     {
       rule: 'IAM role name over 64 characters',
-      change: (env) => env.scheduler.services.push({ cluster: 'ott-dev-cluster', service: `${longName}12345` }),
+      change: (env) => env.scheduler.services.push({ cluster: 'c', service: `${longName}12345` }),
       expected: [
         `(service "${longName}12345").service`,
         `generated IAM role name "${longName}12345-scheduler-role-dev" is 67 characters; AWS allows 64`,
@@ -141,7 +169,28 @@ describe('config validation names the environment, the service, the field and th
     {
       rule: 'scale-up and scale-down at the same time',
       change: (env) => (env.scheduler.scaleDown = { time: '09:00', weekdays: 'MON-FRI' }),
-      expected: ['scheduler.scaleDown.time: scale-up and scale-down both run at 09:00'],
+      expected: ['scheduler.scaleDown.time: scale-up and scale-down both run at 09:00 on the same days'],
+    },
+    {
+      rule: 'retries that could outlast the gap between the two actions',
+      change: (env) => {
+        env.scheduler.scaleDown = { time: '10:00', weekdays: 'MON-FRI' };
+        env.scheduler.retry = { maximumEventAgeMinutes: 58, maximumRetryAttempts: 10 };
+      },
+      expected: [
+        'scheduler.retry.maximumEventAgeMinutes: retries (58 min) plus the flexible window (5 min) reach 63 min',
+        'only 60 min apart',
+      ],
+    },
+    {
+      rule: 'China region (another partition)',
+      change: (env) => (env.region = 'cn-north-1'),
+      expected: ['region: China regions use the aws-cn partition'],
+    },
+    {
+      rule: 'tag key in the reserved aws: namespace',
+      change: (env) => (env.defaultTags = { 'aws:owner': 'me' }),
+      expected: ['defaultTags.aws:owner', 'not starting with "aws:"'],
     },
     {
       rule: 'singleton with upCount above 1',
@@ -264,10 +313,26 @@ describe('config validation names the environment, the service, the field and th
     const accepted = withChange((env) => {
       env.scheduler.flexibleWindowMinutes = 60;
       env.scheduler.scaleUp = { time: '00:00', weekdays: '*' };
-      env.scheduler.scaleDown = { time: '23:59', weekdays: 'MON,WED-FRI,SUN' };
+      env.scheduler.scaleDown = { time: '12:00', weekdays: 'MON,WED-FRI,SUN' };
+      env.scheduler.retry = { maximumEventAgeMinutes: 659, maximumRetryAttempts: 185 };
       env.scheduler.services[18]!.upCount = 1;
       env.scheduler.services[0]!.upCount = 0;
     });
-    expect(parseEnvironment(accepted).scheduler.flexibleWindowMinutes).toBe(60);
+    expect(parseEnvironment(accepted).scheduler).toMatchObject({ flexibleWindowMinutes: 60 });
+  });
+
+  it('accepts the same time on different days, and IANA aliases', () => {
+    const accepted = withChange((env) => {
+      env.scheduler.timezone = 'Asia/Kolkata';
+      env.scheduler.scaleUp = { time: '09:00', weekdays: 'MON-FRI' };
+      env.scheduler.scaleDown = { time: '09:00', weekdays: 'SAT' };
+    });
+    expect(parseEnvironment(accepted).scheduler.timezone).toBe('Asia/Kolkata');
+  });
+
+  it('does not name a file for an environment whose name is itself invalid', () => {
+    const error = errorOf(withChange((env) => (env.name = 'Dev Env')));
+    expect(error.message).toContain('Invalid configuration for environment "Dev Env":');
+    expect(error.message).toContain('name: name must be 1-10 lower-case letters');
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import type { EnvironmentInput } from '../environments';
+import { ConfigError, type EnvironmentInput } from '../environments';
 import { dev } from '../environments/dev';
 import { stg } from '../environments/stg';
 import { buildApp, createApp } from '../main';
@@ -69,6 +69,7 @@ describe('the app', () => {
     expect(stack.terraform).toEqual({
       cloud: { organization: 'ott-platform', workspaces: { name: 'ecs-scheduler-dev' } },
       required_providers: { aws: { source: 'aws', version: expect.stringMatching(/^6\./) } },
+      required_version: '>= 1.7.0',
     });
     expect(stack.provider.aws).toEqual([
       {
@@ -76,6 +77,20 @@ describe('the app', () => {
         default_tags: [{ tags: { Project: 'ecs-scheduler', Environment: 'dev', ManagedBy: 'cdktf' } }],
       },
     ]);
+  });
+});
+
+describe('a bad config', () => {
+  it('stops the app before it writes any stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
+    try {
+      const bad = copyOf(dev);
+      bad.scheduler.flexibleWindowMinutes = 75;
+      expect(() => buildApp(createApp(dir), [bad, stg])).toThrow(ConfigError);
+      expect([...filesUnder(dir).keys()]).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -99,6 +114,7 @@ describe('backend and provider options', () => {
         use_lockfile: true,
       },
     });
+    expect(json.terraform.required_version).toBe('>= 1.10.0');
     expect(json.terraform.cloud).toBeUndefined();
   });
 
@@ -111,6 +127,7 @@ describe('backend and provider options', () => {
     expect(json.terraform.backend).toEqual({
       s3: { bucket: 'ott-tfstate', key: 'k', region: 'ap-northeast-2', encrypt: true, dynamodb_table: 'tf-locks' },
     });
+    expect(json.terraform.required_version).toBe('>= 1.7.0');
   });
 
   it('HCP Terraform on a custom hostname', () => {

@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/schema';
 import { EcsScheduler } from './ecs-scheduler';
 import type { AccountScope } from './shared/arn';
-import { configureBackend } from './shared/backend';
+import { configureBackend, requiredTerraformVersion } from './shared/backend';
 
 export class EnvironmentStack extends TerraformStack {
   readonly account: AccountScope;
@@ -34,5 +34,16 @@ export class EnvironmentStack extends TerraformStack {
       account: this.account,
       scheduler: config.scheduler,
     });
+  }
+
+  /**
+   * Adds `required_version` to the JSON output. Not through addOverride: CDKTF 0.21 renders
+   * extra `terraform` attributes as `0 = "required_version"` under `synth --hcl`, so the HCL
+   * (a review copy) goes without it.
+   */
+  override toTerraform(): { terraform: Record<string, unknown> } & Record<string, unknown> {
+    const json = super.toTerraform() as { terraform: Record<string, unknown> } & Record<string, unknown>;
+    json.terraform.required_version = requiredTerraformVersion(this.config.backend);
+    return json;
   }
 }

@@ -12,8 +12,12 @@ export function defaultTags(environment: string): Record<string, string> {
   return { Project: 'ecs-scheduler', Environment: environment, ManagedBy: 'cdktf' };
 }
 
-/** Services of the main OTT cluster, scaled up to 1 task unless the environment says otherwise. */
-const OTT_SERVICES = [
+/**
+ * Services of the environment's main cluster (the legacy `cluster_name`, `terraform-study-<env>-cluster`).
+ * Keep this list equal to the live ECS services (`aws ecs list-services --cluster ...`): a name ECS does
+ * not know makes that service's schedules fail at run time.
+ */
+const MAIN_CLUSTER_SERVICES = [
   'nestjs',
   'python-api',
   'worker-service',
@@ -33,24 +37,15 @@ const OTT_SERVICES = [
   'ecs-handler',
 ] as const;
 
-export type OttService = (typeof OTT_SERVICES)[number];
-
 /**
- * The 20 scheduled services of an environment: the OTT cluster's, and FileFlow's three
- * (its two schedulers must never run more than one task: seed 001).
+ * The 20 scheduled services of an environment: the main cluster's, and FileFlow's three in its own
+ * cluster (its two schedulers must never run more than one task: seed 001).
  */
-export function serviceCatalog(
-  environment: string,
-  upCounts: Partial<Record<OttService, number>> = {},
-): ServiceInput[] {
-  const ott = OTT_SERVICES.map((service) => ({
-    cluster: `ott-${environment}-cluster`,
-    service,
-    ...(upCounts[service] === undefined ? {} : { upCount: upCounts[service] }),
-  }));
+export function serviceCatalog(environment: string): ServiceInput[] {
+  const main = MAIN_CLUSTER_SERVICES.map((service) => ({ cluster: `terraform-study-${environment}-cluster`, service }));
   const fileflowCluster = `fileflow-${environment}`;
   return [
-    ...ott,
+    ...main,
     { cluster: fileflowCluster, service: 'fileflow-web-api' },
     { cluster: fileflowCluster, service: 'fileflow-scheduler-download', singleton: true },
     { cluster: fileflowCluster, service: 'fileflow-scheduler-pipeline', singleton: true },

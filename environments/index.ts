@@ -3,7 +3,7 @@
 import { dev } from './dev';
 import type { EnvironmentConfig, EnvironmentInput } from './schema';
 import { stg } from './stg';
-import { parseEnvironment } from './validate';
+import { ConfigError, parseEnvironment } from './validate';
 
 export const ENVIRONMENT_INPUTS: readonly EnvironmentInput[] = [dev, stg];
 
@@ -11,7 +11,11 @@ export function loadEnvironments(inputs: readonly EnvironmentInput[] = ENVIRONME
   const configs = inputs.map((input) => parseEnvironment(input));
   const names = configs.map((c) => c.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new Error(`Two environments are named "${duplicate}"; stack names must be unique.`);
+  if (duplicate) {
+    throw new ConfigError(duplicate, [
+      `name: two environments are named "${duplicate}"; each needs its own name (it is the stack name)`,
+    ]);
+  }
   return configs;
 }
 

@@ -6,6 +6,7 @@ import {
   terraformIdentifier,
   type SchedulerResourceNames,
 } from '../constructs/ecs-scheduler/names';
+import { minuteOfDay, weekdaySet } from '../constructs/ecs-scheduler/cron';
 import type { EnvironmentConfig, ServiceConfig } from './schema';
 
 export interface RuleViolation {
@@ -59,31 +60,72 @@ function nameRules(svc: ServiceConfig, environment: string): RuleViolation[] {
   });
 }
 
-export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
-  const { scaleUp, scaleDown, services } = env.scheduler;
+function timingRules(scheduler: EnvironmentConfig['scheduler']): RuleViolation[] {
+  const { scaleUp, scaleDown, flexibleWindowMinutes, retry } = scheduler;
   const found: RuleViolation[] = [];
-  if (scaleUp.time === scaleDown.time) {
+  const sharedDays = [...weekdaySet(scaleUp.weekdays)].some((day) => weekdaySet(scaleDown.weekdays).has(day));
+  if (scaleUp.time === scaleDown.time && sharedDays) {
     found.push({
       path: ['scheduler', 'scaleDown', 'time'],
-      message: `scale-up and scale-down both run at ${scaleUp.time}; give them different times`,
+      message: `scale-up and scale-down both run at ${scaleUp.time} on the same days; give them different times`,
     });
   }
-  const firstIndex = new Map<string, number>();
-  services.forEach((svc, index) => {
-    const at = (v: RuleViolation): RuleViolation => ({ ...v, path: ['scheduler', 'services', index, ...v.path] });
-    const id = terraformIdentifier(svc.resourceName);
-    const first = firstIndex.get(id);
-    if (first === undefined) {
-      firstIndex.set(id, index);
-    } else {
-      found.push(
-        at({
-          path: ['service'],
-          message: `"${svc.resourceName}" is already scheduled by services[${first}] (names collide once "-" becomes "_"); list each service once, or give one a distinct "resourceName"`,
-        }),
-      );
-    }
-    found.push(...serviceRules(svc).map(at), ...nameRules(svc, env.name).map(at));
-  });
+  // A late retry (or the flexible window) must never carry one action past the other.
+  const apart = Math.abs(minuteOfDay(scaleDown.time) - minuteOfDay(scaleUp.time));
+  const gap = Math.min(apart, 24 * 60 - apart);
+  const reach = retry.maximumEventAgeMinutes + flexibleWindowMinutes;
+  if (gap > 0 && reach >= gap) {
+    found.push({
+      path: ['scheduler', 'retry', 'maximumEventAgeMinutes'],
+      message: `retries (${retry.maximumEventAgeMinutes} min) plus the flexible window (${flexibleWindowMinutes} min) reach ${reach} min, but scale-up and scale-down are only ${gap} min apart; a late retry could undo the other action. Keep the sum below ${gap}`,
+    });
+  }
   return found;
+}
+
+function duplicateRules(services: ServiceConfig[]): RuleViolation[] {
+  const byName = new Map<string, number>();
+  const byTarget = new Map<string, number>();
+  return services.flatMap((svc, index): RuleViolation[] => {
+    // IAM names ignore case, and "-" and "_" give the same Terraform address.
+    const nameKey = terraformIdentifier(svc.resourceName).toLowerCase();
+    const targetKey = `${svc.cluster}/${svc.service}`;
+    const sameName = byName.get(nameKey);
+    const sameTarget = byTarget.get(targetKey);
+    if (!byName.has(nameKey)) byName.set(nameKey, index);
+    if (!byTarget.has(targetKey)) byTarget.set(targetKey, index);
+    const path = ['scheduler', 'services', index, svc.resourceName === svc.service ? 'service' : 'resourceName'];
+    if (sameTarget !== undefined) {
+      return [
+        {
+          path,
+          message: `${targetKey} is already scheduled by services[${sameTarget}]; two schedule pairs would race on one ECS service. List each service once`,
+        },
+      ];
+    }
+    if (sameName !== undefined) {
+      const other = services[sameName]!.resourceName;
+      return [
+        {
+          path,
+          message:
+            other === svc.resourceName
+              ? `"${svc.resourceName}" is already used by services[${sameName}] (in another cluster); IAM role and schedule names must be unique per environment. Give one of them a distinct "resourceName"`
+              : `"${svc.resourceName}" and "${other}" (services[${sameName}]) would get the same IAM role name or Terraform address (AWS names ignore case; "-" and "_" give the same address). Give one of them a distinct "resourceName"`,
+        },
+      ];
+    }
+    return [];
+  });
+}
+
+export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
+  const { services } = env.scheduler;
+  const perService = services.flatMap((svc, index) =>
+    [...serviceRules(svc), ...nameRules(svc, env.name)].map((v) => ({
+      ...v,
+      path: ['scheduler', 'services', index, ...v.path],
+    })),
+  );
+  return [...timingRules(env.scheduler), ...duplicateRules(services), ...perService];
 }

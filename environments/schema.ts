@@ -20,6 +20,8 @@ const desiredCount = (field: string) =>
     .int(`${field} must be a whole number of tasks`)
     .min(0, `${field} cannot be negative; use 0 to stop every task`);
 
+// Any name the runtime's IANA database knows (aliases such as Asia/Kolkata included); only a
+// wrong capitalisation is corrected, since Scheduler expects the IANA spelling.
 const timeZone = z.string('timezone must be a string').superRefine((value, ctx) => {
   let canonical: string | undefined;
   try {
@@ -29,7 +31,7 @@ const timeZone = z.string('timezone must be a string').superRefine((value, ctx) 
   }
   if (canonical === undefined) {
     ctx.addIssue({ code: 'custom', message: `unknown time zone "${value}"; use an IANA name such as "Asia/Seoul"` });
-  } else if (canonical !== value) {
+  } else if (canonical !== value && canonical.toLowerCase() === value.toLowerCase()) {
     ctx.addIssue({ code: 'custom', message: `write the time zone as "${canonical}", not "${value}"` });
   }
 });
@@ -90,7 +92,7 @@ const backendSchema = z.discriminatedUnion(
   'backend.type must be "cloud" (HCP Terraform) or "s3"',
 );
 
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/iu;
 
 export const environmentSchema = z.strictObject({
   name: z
@@ -98,14 +100,23 @@ export const environmentSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9]{0,9}$/, 'name must be 1-10 lower-case letters or digits starting with a letter, e.g. "dev"'),
   region: z
     .string('region must be a string')
-    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'region must be an AWS region code such as "ap-northeast-2"'),
+    .regex(/^[a-z]{2}-[a-z]+-\d$/, 'region must be an AWS region code such as "ap-northeast-2"')
+    .refine(
+      (region) => !region.startsWith('cn-'),
+      'China regions use the aws-cn partition; this project builds arn:aws ARNs only',
+    ),
   allowedAccountIds: z
     .array(z.string().regex(/^\d{12}$/, 'an AWS account ID is 12 digits'))
     .min(1, 'list at least one account ID, or leave allowedAccountIds out')
     .optional(),
   defaultTags: z
     .record(
-      z.string().regex(TAG_KEY, 'tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @'),
+      z
+        .string()
+        .regex(
+          TAG_KEY,
+          'tag keys are 1-128 characters of letters, digits, spaces and _ . : / = + - @, not starting with "aws:"',
+        ),
       z.string().max(256, 'tag values are at most 256 characters'),
     )
     .default({}),

@@ -12,7 +12,6 @@ export const stg: EnvironmentInput = {
     scaleUp: { time: '09:00', weekdays: 'MON-FRI' },
     scaleDown: { time: '18:00', weekdays: 'MON-FRI' },
     flexibleWindowMinutes: 5,
-    // Staging mirrors production traffic tests: the entry points run two tasks.
-    services: serviceCatalog('stg', { frontend: 2, nestjs: 2 }),
+    services: serviceCatalog('stg'),
   },
 };

@@ -10,7 +10,7 @@ export class ConfigError extends Error {
     readonly problems: string[],
   ) {
     super(
-      `Invalid configuration for environment "${environment}" (environments/${environment}.ts):\n` +
+      `Invalid configuration for environment "${environment}"${/^[a-z][a-z0-9]{0,9}$/.test(environment) ? ` (environments/${environment}.ts)` : ''}:\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
         '\nSee help/configuration.md for every field, its default and its limits.',
     );
@@ -45,6 +45,9 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');
     return `${where}: unknown field ${keys}; check the spelling against help/configuration.md`;
+  }
+  if (issue.code === 'invalid_key' && issue.issues[0]) {
+    return `${where}: ${issue.issues[0].message}`; // a record key (tag key): its own rule's message
   }
   return `${where}: ${issue.message}`;
 }

@@ -22,6 +22,29 @@ export function parseTime(time: string): { hour: number; minute: number } {
   return { hour: Number(match[1]), minute: Number(match[2]) };
 }
 
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+
+/** `MON-FRI` -> {1,2,3,4,5}; `*` -> every day (0 = Sunday). Ranges may wrap: `FRI-MON`. */
+export function weekdaySet(weekdays: string): Set<number> {
+  if (!WEEKDAYS_PATTERN.test(weekdays)) throw new Error(`weekdays "${weekdays}" is not a day-of-week list`);
+  if (weekdays === '*') return new Set(DAYS.keys());
+  const days = new Set<number>();
+  for (const item of weekdays.split(',')) {
+    const [from, to = from] = item.split('-').map((day) => DAYS.indexOf(day as (typeof DAYS)[number]));
+    for (let day = from!; ; day = (day + 1) % 7) {
+      days.add(day);
+      if (day === to) break;
+    }
+  }
+  return days;
+}
+
+/** Minutes after midnight. */
+export function minuteOfDay(time: string): number {
+  const { hour, minute } = parseTime(time);
+  return hour * 60 + minute;
+}
+
 /** `{time: "09:00", weekdays: "MON-FRI"}` -> `cron(0 9 ? * MON-FRI *)`. */
 export function weeklyCron({ time, weekdays }: WeeklyTime): string {
   if (!WEEKDAYS_PATTERN.test(weekdays)) throw new Error(`weekdays "${weekdays}" is not a day-of-week list`);

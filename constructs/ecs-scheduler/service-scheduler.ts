@@ -13,6 +13,18 @@ import { schedulerLogicalIds, schedulerResourceNames } from './names';
 /** EventBridge Scheduler universal target for ECS UpdateService. */
 export const UPDATE_SERVICE_TARGET_ARN = 'arn:aws:scheduler:::aws-sdk:ecs:updateService';
 
+/** Scheduler's limit on a schedule description. */
+const SCHEDULE_DESCRIPTION_MAX = 512;
+
+/**
+ * The UpdateService call, byte for byte as the legacy `jsonencode({Cluster, Service, DesiredCount})`
+ * wrote it: Terraform's jsonencode sorts keys, and the provider compares `input` as a string, so any
+ * other key order shows every schedule as changed.
+ */
+export function updateServiceInput(cluster: string, service: string, desiredCount: number): string {
+  return JSON.stringify({ Cluster: cluster, DesiredCount: desiredCount, Service: service });
+}
+
 export interface ScheduleTiming {
   timezone: string;
   scaleUp: WeeklyTime;
@@ -65,7 +77,11 @@ export class ServiceScheduler extends Construct {
     const schedule = (id: 'scaleUp' | 'scaleDown', when: WeeklyTime, desiredCount: number, verb: string) => {
       const resource = new SchedulerSchedule(this, id === 'scaleUp' ? 'scale_up' : 'scale_down', {
         name: names[id],
-        description: `${verb} ${service.cluster}/${service.service} to ${desiredCount} at ${when.time} ${when.weekdays} ${timing.timezone}`,
+        description:
+          `${verb} ${service.cluster}/${service.service} to ${desiredCount} at ${when.time} ${when.weekdays} ${timing.timezone}`.slice(
+            0,
+            SCHEDULE_DESCRIPTION_MAX,
+          ),
         scheduleExpression: weeklyCron(when),
         scheduleExpressionTimezone: timing.timezone,
         flexibleTimeWindow:
@@ -75,7 +91,7 @@ export class ServiceScheduler extends Construct {
         target: {
           arn: UPDATE_SERVICE_TARGET_ARN,
           roleArn: this.role.arn,
-          input: JSON.stringify({ Cluster: service.cluster, Service: service.service, DesiredCount: desiredCount }),
+          input: updateServiceInput(service.cluster, service.service, desiredCount),
           retryPolicy: {
             maximumEventAgeInSeconds: timing.retry.maximumEventAgeMinutes * 60,
             maximumRetryAttempts: timing.retry.maximumRetryAttempts,

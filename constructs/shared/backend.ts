@@ -23,3 +23,11 @@ export function configureBackend(stack: TerraformStack, backend: EnvironmentConf
   // CDKTF 0.21's S3Backend has no typed option for it.
   if (!backend.dynamodbTable) stack.addOverride('terraform.backend.s3.use_lockfile', true);
 }
+
+/**
+ * Oldest Terraform that can apply the stack: `removed` blocks need 1.7, S3's own lock file 1.10.
+ * Terraform enforces it at init and plan; synth never runs terraform.
+ */
+export function requiredTerraformVersion(backend: EnvironmentConfig['backend']): string {
+  return backend.type === 's3' && !backend.dynamodbTable ? '>= 1.10.0' : '>= 1.7.0';
+}
