@@ -19,5 +19,5 @@ export function loadEnvironments(inputs: readonly EnvironmentInput[] = ENVIRONME
   return configs;
 }
 
-export type { EnvironmentConfig, EnvironmentInput, ServiceConfig } from './schema';
+export type { EnvironmentConfig, EnvironmentInput, ServiceConfig, ServiceInput } from './schema';
 export { ConfigError, parseEnvironment } from './validate';
