@@ -75,13 +75,10 @@ export class ServiceScheduler extends Construct {
     this.policy.overrideLogicalId(ids.policy);
 
     const schedule = (id: 'scaleUp' | 'scaleDown', when: WeeklyTime, desiredCount: number, verb: string) => {
+      const description = `${verb} ${service.cluster}/${service.service} to ${desiredCount} at ${when.time} ${when.weekdays} ${timing.timezone}`;
       const resource = new SchedulerSchedule(this, id === 'scaleUp' ? 'scale_up' : 'scale_down', {
         name: names[id],
-        description:
-          `${verb} ${service.cluster}/${service.service} to ${desiredCount} at ${when.time} ${when.weekdays} ${timing.timezone}`.slice(
-            0,
-            SCHEDULE_DESCRIPTION_MAX,
-          ),
+        description: description.slice(0, SCHEDULE_DESCRIPTION_MAX),
         scheduleExpression: weeklyCron(when),
         scheduleExpressionTimezone: timing.timezone,
         flexibleTimeWindow:
