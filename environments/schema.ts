@@ -92,12 +92,15 @@ const backendSchema = z.discriminatedUnion(
   'backend.type must be "cloud" (HCP Terraform) or "s3"',
 );
 
+/** Environment names: also the stack name and the `-<env>` suffix of every AWS name. */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,9}$/;
+
 const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/iu;
 
 export const environmentSchema = z.strictObject({
   name: z
     .string('name must be a string')
-    .regex(/^[a-z][a-z0-9]{0,9}$/, 'name must be 1-10 lower-case letters or digits starting with a letter, e.g. "dev"'),
+    .regex(ENVIRONMENT_NAME, 'name must be 1-10 lower-case letters or digits starting with a letter, e.g. "dev"'),
   region: z
     .string('region must be a string')
     .regex(/^[a-z]{2}-[a-z]+-\d$/, 'region must be an AWS region code such as "ap-northeast-2"')

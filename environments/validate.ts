@@ -2,7 +2,7 @@
 // that names the environment, the service and the field.
 import type { z } from 'zod';
 import { environmentRules } from './rules';
-import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from './schema';
+import { ENVIRONMENT_NAME, environmentSchema, type EnvironmentConfig, type EnvironmentInput } from './schema';
 
 export class ConfigError extends Error {
   constructor(
@@ -10,7 +10,7 @@ export class ConfigError extends Error {
     readonly problems: string[],
   ) {
     super(
-      `Invalid configuration for environment "${environment}"${/^[a-z][a-z0-9]{0,9}$/.test(environment) ? ` (environments/${environment}.ts)` : ''}:\n` +
+      `Invalid configuration for environment "${environment}"${ENVIRONMENT_NAME.test(environment) ? ` (environments/${environment}.ts)` : ''}:\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
         '\nSee help/configuration.md for every field, its default and its limits.',
     );
