@@ -86,7 +86,9 @@ describe('a bad config', () => {
     try {
       const bad = copyOf(dev);
       bad.scheduler.flexibleWindowMinutes = 75;
-      expect(() => buildApp(createApp(dir), [bad, stg])).toThrow(ConfigError);
+      // As main.ts does: build, then synth. The bad environment comes second, so a check that
+      // ran per stack would already have written dev.
+      expect(() => buildApp(createApp(dir), [stg, bad]).synth()).toThrow(ConfigError);
       expect([...filesUnder(dir).keys()]).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,8 @@ import { EcsScheduler } from './ecs-scheduler';
 import type { AccountScope } from './shared/arn';
 import { configureBackend, requiredTerraformVersion } from './shared/backend';
 
+type TerraformJson = { terraform: Record<string, unknown> } & Record<string, unknown>;
+
 export class EnvironmentStack extends TerraformStack {
   readonly account: AccountScope;
   readonly ecsScheduler: EcsScheduler;
@@ -41,8 +43,8 @@ export class EnvironmentStack extends TerraformStack {
    * extra `terraform` attributes as `0 = "required_version"` under `synth --hcl`, so the HCL
    * (a review copy) goes without it.
    */
-  override toTerraform(): { terraform: Record<string, unknown> } & Record<string, unknown> {
-    const json = super.toTerraform() as { terraform: Record<string, unknown> } & Record<string, unknown>;
+  override toTerraform(): TerraformJson {
+    const json = super.toTerraform() as TerraformJson;
     json.terraform.required_version = requiredTerraformVersion(this.config.backend);
     return json;
   }

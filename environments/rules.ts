@@ -63,7 +63,8 @@ function nameRules(svc: ServiceConfig, environment: string): RuleViolation[] {
 function timingRules(scheduler: EnvironmentConfig['scheduler']): RuleViolation[] {
   const { scaleUp, scaleDown, flexibleWindowMinutes, retry } = scheduler;
   const found: RuleViolation[] = [];
-  const sharedDays = [...weekdaySet(scaleUp.weekdays)].some((day) => weekdaySet(scaleDown.weekdays).has(day));
+  const downDays = weekdaySet(scaleDown.weekdays);
+  const sharedDays = [...weekdaySet(scaleUp.weekdays)].some((day) => downDays.has(day));
   if (scaleUp.time === scaleDown.time && sharedDays) {
     found.push({
       path: ['scheduler', 'scaleDown', 'time'],
