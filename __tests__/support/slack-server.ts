@@ -1,0 +1,85 @@
+// A real HTTP server on 127.0.0.1 standing in for a Slack incoming webhook. Each test scripts the
+// answers (status, body, headers, delay); every request is recorded with its arrival time.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ScriptedAnswer {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+  /** Hold the answer this long (to provoke client timeouts). */
+  delayMs?: number;
+}
+
+export interface RecordedPost {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  /** Parsed JSON body, or undefined when it was not JSON. */
+  json: unknown;
+  receivedAt: number;
+}
+
+export interface FakeSlack {
+  /** Webhook URL with a secret-looking path, e.g. http://127.0.0.1:PORT/services/T000/B000/XXXX. */
+  url: string;
+  posts: RecordedPost[];
+  /** Answers used in order; the last one repeats. Default: 200 "ok". */
+  answer(...answers: ScriptedAnswer[]): void;
+  close(): Promise<void>;
+}
+
+export const WEBHOOK_PATH = '/services/T00000000/B00000000/TESTSECRETxxxxxxxxxxxxxx';
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  let script: ScriptedAnswer[] = [{ status: 200, body: 'ok' }];
+  let served = 0;
+  const posts: RecordedPost[] = [];
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        json = undefined;
+      }
+      posts.push({ path: request.url ?? '', headers: request.headers, body, json, receivedAt: Date.now() });
+      const answer = script[Math.min(served, script.length - 1)] ?? { status: 200, body: 'ok' };
+      served += 1;
+      const send = () => {
+        if (response.destroyed) return;
+        response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+        response.end(answer.body ?? '');
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs).unref();
+      else send();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`,
+    posts,
+    answer(...answers) {
+      script = answers.length > 0 ? answers : [{ status: 200, body: 'ok' }];
+      served = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A 127.0.0.1 URL nothing listens on (connection refused). */
+export async function refusedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
+}

@@ -1,0 +1,53 @@
+// One delivery run shared by every function: resolve the webhook URL, post each message in order,
+// and report a failure (never throw) so the caller can hand its records back for a retry.
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type DeliveryOptions, type DeliveryReport, postToSlack, type SlackMessage } from './slack-webhook';
+import type { WebhookUrlSource } from './webhook-url';
+
+/** Time kept back from the Lambda timeout for reporting the outcome. */
+export const DEADLINE_MARGIN_MS = 3_000;
+
+export interface InvocationClock {
+  getRemainingTimeInMillis(): number;
+}
+
+export function deadlineOf(context: InvocationClock, now: number = Date.now()): number {
+  return now + Math.max(0, context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS);
+}
+
+export type DeliveryOutcome =
+  { delivered: true; posts: DeliveryReport[] } | { delivered: false; posts: DeliveryReport[]; reason: string };
+
+export interface DeliverySetup extends Omit<DeliveryOptions, 'deadline' | 'onRetry'> {
+  webhookUrl: WebhookUrlSource;
+  deadline: number;
+  logger: Logger;
+}
+
+export async function deliverAll(messages: SlackMessage[], setup: DeliverySetup): Promise<DeliveryOutcome> {
+  const { webhookUrl, logger, ...options } = setup;
+  const posts: DeliveryReport[] = [];
+  let url: string;
+  try {
+    url = await webhookUrl();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.error('Slack webhook URL unavailable', { reason });
+    return { delivered: false, posts, reason };
+  }
+  for (const [index, message] of messages.entries()) {
+    try {
+      const report = await postToSlack(url, message, {
+        ...options,
+        onRetry: (retry) => logger.warn('Slack post will be retried', { part: index + 1, ...retry }),
+      });
+      posts.push(report);
+      logger.info('Slack post delivered', { part: index + 1, of: messages.length, ...report });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.error('Slack post failed', { part: index + 1, of: messages.length, reason });
+      return { delivered: false, posts, reason };
+    }
+  }
+  return { delivered: true, posts };
+}
