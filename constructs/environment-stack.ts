@@ -4,8 +4,10 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/schema';
+import { Cloudwatch } from './cloudwatch';
 import { EcsScheduler } from './ecs-scheduler';
 import type { AccountScope } from './shared/arn';
+import { SlackNotifier } from './slack-notifier';
 import { configureBackend, requiredTerraformVersion } from './shared/backend';
 
 type TerraformJson = { terraform: Record<string, unknown> } & Record<string, unknown>;
@@ -13,6 +15,8 @@ type TerraformJson = { terraform: Record<string, unknown> } & Record<string, unk
 export class EnvironmentStack extends TerraformStack {
   readonly account: AccountScope;
   readonly ecsScheduler: EcsScheduler;
+  readonly slackNotifier: SlackNotifier;
+  readonly cloudwatch: Cloudwatch;
 
   constructor(
     scope: Construct,
@@ -35,6 +39,15 @@ export class EnvironmentStack extends TerraformStack {
       environment: config.name,
       account: this.account,
       scheduler: config.scheduler,
+    });
+
+    this.cloudwatch = new Cloudwatch(this, 'cloudwatch', { config, account: this.account });
+
+    this.slackNotifier = new SlackNotifier(this, 'slack_notifier', {
+      config,
+      account: this.account,
+      schedulerRoleNames: this.ecsScheduler.roleNames,
+      alarmTopicArn: this.cloudwatch.topic.topic.arn,
     });
   }
 

@@ -14,4 +14,15 @@ export const dev: EnvironmentInput = {
     flexibleWindowMinutes: 5,
     services: serviceCatalog('dev'),
   },
+  slackNotifier: {
+    webhookSecret: 'ecs-scheduler/dev/slack-webhook',
+    // The account's trail already logs management events (the legacy notifier received them).
+    managementEventsTrail: { mode: 'existing' },
+  },
+  cloudwatch: {
+    team: 'ott',
+    webhookSecret: 'formation-lap/slack/webhook',
+    aurora: { clusterIdentifier: 'ott-aurora-dev' },
+    ecsAlarms: { services: ['nestjs', 'python-api', 'fileflow-web-api'] },
+  },
 };

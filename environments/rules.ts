@@ -7,6 +7,7 @@ import {
   type SchedulerResourceNames,
 } from '../constructs/ecs-scheduler/names';
 import { minuteOfDay, weekdaySet } from '../constructs/ecs-scheduler/cron';
+import { alertingRules } from './alerting-rules';
 import type { EnvironmentConfig, ServiceConfig } from './schema';
 
 export interface RuleViolation {
@@ -128,5 +129,5 @@ export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
       path: ['scheduler', 'services', index, ...v.path],
     })),
   );
-  return [...timingRules(env.scheduler), ...duplicateRules(services), ...perService];
+  return [...timingRules(env.scheduler), ...duplicateRules(services), ...perService, ...alertingRules(env)];
 }

@@ -3,6 +3,8 @@
 // documents all of them.
 import { z } from 'zod';
 import { TIME_PATTERN, WEEKDAYS_PATTERN } from '../constructs/ecs-scheduler/cron';
+import { cloudwatchSchema } from './cloudwatch-schema';
+import { slackNotifierSchema } from './slack-notifier-schema';
 
 /** ECS cluster and service names: 1-255 letters, digits, `-` and `_`. */
 const ECS_NAME = /^[A-Za-z0-9_-]{0,255}$/; // emptiness has its own message
@@ -159,6 +161,8 @@ export const environmentSchema = z.strictObject({
       .default({ maximumEventAgeMinutes: 60, maximumRetryAttempts: 10 }),
     services: z.array(serviceSchema).min(1, 'list at least one service to schedule'),
   }),
+  slackNotifier: slackNotifierSchema,
+  cloudwatch: cloudwatchSchema,
 });
 
 /** What an `environments/<env>.ts` file writes (defaults may be left out). */

@@ -14,4 +14,15 @@ export const stg: EnvironmentInput = {
     flexibleWindowMinutes: 5,
     services: serviceCatalog('stg'),
   },
+  slackNotifier: {
+    webhookSecret: 'ecs-scheduler/stg/slack-webhook',
+    // The account's trail already logs management events (the legacy notifier received them).
+    managementEventsTrail: { mode: 'existing' },
+  },
+  cloudwatch: {
+    team: 'ott',
+    webhookSecret: 'formation-lap/slack/webhook',
+    aurora: { clusterIdentifier: 'ott-aurora-stg' },
+    ecsAlarms: { services: ['nestjs', 'python-api', 'fileflow-web-api'] },
+  },
 };

@@ -2,6 +2,7 @@
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
+import { schedulerResourceNames } from './names';
 import { ServiceScheduler } from './service-scheduler';
 
 export interface EcsSchedulerProps {
@@ -13,6 +14,8 @@ export interface EcsSchedulerProps {
 export class EcsScheduler extends Construct {
   /** Keyed by the service's resource name (normally the ECS service name). */
   readonly services: ReadonlyMap<string, ServiceScheduler>;
+  /** IAM role names of every schedule: the callers whose UpdateService calls are reported. */
+  readonly roleNames: string[];
 
   constructor(scope: Construct, id: string, props: EcsSchedulerProps) {
     super(scope, id);
@@ -23,6 +26,7 @@ export class EcsScheduler extends Construct {
         new ServiceScheduler(this, { environment: props.environment, account: props.account, service, timing }),
       ]),
     );
+    this.roleNames = services.map((service) => schedulerResourceNames(service.resourceName, props.environment).role);
   }
 }
 

@@ -8,7 +8,7 @@ export interface PolicyStatement {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource?: string | string[];
-  Principal?: Record<string, string | string[]>;
+  Principal?: '*' | Record<string, string | string[]>;
   Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
@@ -26,4 +26,16 @@ export function serviceTrustPolicy(servicePrincipal: string, accountId: string):
       Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
     },
   ]);
+}
+
+/** Denies any request to the resource that does not use TLS. */
+export function denyInsecureTransport(action: string, resource: string | string[]): PolicyStatement {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: action,
+    Resource: resource,
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
 }

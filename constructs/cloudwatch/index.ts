@@ -1,0 +1,136 @@
+// cloudwatch: mirrors legacy modules/cloudwatch. Aurora and ECS alarms -> encrypted SNS topic ->
+// alert-service Lambda (bundled zip) -> Slack; failed deliveries are kept in an SQS queue.
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../../environments/schema';
+import type { AccountScope } from '../shared/arn';
+import { BundledFunction } from '../shared/bundled-function';
+import { queueNotEmptyAlarm } from '../shared/queue-alarm';
+import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
+import { BASIC_EXECUTION_POLICY_ARN } from '../slack-notifier';
+import { readSecretStatements, webhookSecretReference } from '../shared/webhook-secret';
+import { AlarmTopic } from './alarm-topic';
+import { createAlarms } from './alarms';
+import { alertServiceEnvironment } from './function-environment';
+import { cloudwatchLogicalId as logicalId, cloudwatchNames } from './names';
+
+/** Lambda's own retries of a failed asynchronous invocation, and how long an event may wait. */
+const ASYNC_RETRY_ATTEMPTS = 2;
+const ASYNC_MAX_EVENT_AGE_SECONDS = 6 * 3600;
+const FAILURE_RETENTION_SECONDS = 14 * 24 * 3600;
+
+export interface CloudwatchProps {
+  config: EnvironmentConfig;
+  account: AccountScope;
+}
+
+export class Cloudwatch extends Construct {
+  readonly topic: AlarmTopic;
+  readonly function: BundledFunction;
+  readonly failureQueue: SqsQueue;
+  readonly alarms: CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: CloudwatchProps) {
+    super(scope, id);
+    const { config, account } = props;
+    const settings = config.cloudwatch;
+    const names = cloudwatchNames(settings, config.name);
+    const secret = webhookSecretReference(settings.webhookSecret, account);
+
+    this.topic = new AlarmTopic(this, 'topic', { topicName: names.topic, keyAlias: names.topicKeyAlias, account });
+    const topicArn = this.topic.topic.arn;
+
+    this.failureQueue = new SqsQueue(this, 'failure_queue', {
+      name: names.failureQueue,
+      messageRetentionSeconds: FAILURE_RETENTION_SECONDS,
+      sqsManagedSseEnabled: true,
+    });
+    this.failureQueue.overrideLogicalId(logicalId('failureQueue'));
+    new SqsQueuePolicy(this, 'failure_queue_policy', {
+      queueUrl: this.failureQueue.id,
+      policy: policyDocument([denyInsecureTransport('sqs:*', this.failureQueue.arn)]),
+    }).overrideLogicalId(logicalId('failureQueuePolicy'));
+
+    const role = new IamRole(this, 'role', {
+      name: names.role,
+      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com', account.accountId),
+    });
+    role.overrideLogicalId(logicalId('role'));
+    const basic = new IamRolePolicyAttachment(this, 'basic_execution', {
+      role: role.name,
+      policyArn: BASIC_EXECUTION_POLICY_ARN,
+    });
+    basic.overrideLogicalId(logicalId('basicExecution'));
+    const secretPolicy = new IamRolePolicy(this, 'secret_policy', {
+      name: names.secretPolicy,
+      role: role.id,
+      policy: policyDocument(readSecretStatements(secret, settings.webhookSecretKmsKeyArn)),
+    });
+    secretPolicy.overrideLogicalId(logicalId('secretPolicy'));
+    const failurePolicy = new IamRolePolicy(this, 'failure_policy', {
+      name: names.failurePolicy,
+      role: role.id,
+      policy: policyDocument([
+        { Sid: 'KeepUndeliveredAlarms', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.failureQueue.arn },
+      ]),
+    });
+    failurePolicy.overrideLogicalId(logicalId('failurePolicy'));
+
+    this.function = new BundledFunction(this, 'function', {
+      source: 'alert-service',
+      functionName: names.function,
+      description: `Forwards ${config.name} CloudWatch alarms from ${names.topic} to Slack`,
+      roleArn: role.arn,
+      timeoutSeconds: settings.functionTimeoutSeconds,
+      memorySizeMb: settings.memorySizeMb,
+      environment: alertServiceEnvironment(config, secret.secretId),
+      logGroupName: names.logGroup,
+      logRetentionDays: settings.logRetentionDays,
+      logicalIds: { function: logicalId('function'), logGroup: logicalId('logGroup') },
+      dependsOn: [basic, secretPolicy],
+    });
+    const fn = this.function.function;
+
+    new LambdaFunctionEventInvokeConfig(this, 'async_invoke', {
+      functionName: fn.functionName,
+      maximumRetryAttempts: ASYNC_RETRY_ATTEMPTS,
+      maximumEventAgeInSeconds: ASYNC_MAX_EVENT_AGE_SECONDS,
+      destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
+      dependsOn: [failurePolicy],
+    }).overrideLogicalId(logicalId('asyncInvokeConfig'));
+
+    const permission = new LambdaPermission(this, 'allow_sns', {
+      statementId: 'AllowExecutionFromSNS',
+      action: 'lambda:InvokeFunction',
+      functionName: fn.functionName,
+      principal: 'sns.amazonaws.com',
+      sourceArn: topicArn,
+    });
+    permission.overrideLogicalId(logicalId('permission'));
+
+    new SnsTopicSubscription(this, 'subscription', {
+      topicArn,
+      protocol: 'lambda',
+      endpoint: fn.arn,
+      dependsOn: [permission],
+    }).overrideLogicalId(logicalId('subscription'));
+
+    this.alarms = createAlarms(this, settings, config.name, config.scheduler.services, topicArn);
+
+    queueNotEmptyAlarm(this, {
+      logicalId: logicalId('failureAlarm'),
+      alarmName: names.failureAlarm,
+      description: `Alarms that could not be delivered to Slack wait in ${names.failureQueue}; read them there`,
+      queueName: this.failureQueue.name,
+      topicArn,
+    });
+  }
+}

@@ -1,0 +1,194 @@
+// slack-notifier: mirrors legacy modules/slack-notifier. UpdateService calls made by the scheduler
+// roles -> EventBridge rule -> SQS (with a DLQ) -> Lambda in batches -> one Slack summary.
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { defaultBatchSize } from '../../environments/alerting-rules';
+import type { EnvironmentConfig } from '../../environments/schema';
+import type { AccountScope } from '../shared/arn';
+import { BundledFunction } from '../shared/bundled-function';
+import { queueNotEmptyAlarm } from '../shared/queue-alarm';
+import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
+import { readSecretStatements, webhookSecretReference } from '../shared/webhook-secret';
+import { updateServicePattern } from './event-pattern';
+import { slackNotifierEnvironment } from './function-environment';
+import { ManagementTrail } from './management-trail';
+import { notifierLogicalId as logicalId, notifierNames } from './names';
+
+/** AWS managed policy of the legacy `lambda_basic` attachment (logs:CreateLogStream/PutLogEvents). */
+export const BASIC_EXECUTION_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
+const QUEUE_RETENTION_SECONDS = 3600;
+const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+
+export interface SlackNotifierProps {
+  config: EnvironmentConfig;
+  account: AccountScope;
+  /** IAM role names of this environment's schedulers: the only callers that match the rule. */
+  schedulerRoleNames: string[];
+  /** Where the DLQ alarm goes (the cloudwatch module's topic), when there is one. */
+  alarmTopicArn?: string;
+}
+
+/** AWS's guidance: at least six times the function timeout, plus the batching window. */
+export function queueVisibilityTimeout(functionTimeoutSeconds: number, batchingWindowSeconds: number): number {
+  return 6 * functionTimeoutSeconds + batchingWindowSeconds;
+}
+
+export class SlackNotifier extends Construct {
+  readonly queue: SqsQueue;
+  readonly deadLetterQueue: SqsQueue;
+  readonly rule: CloudwatchEventRule;
+  readonly function: BundledFunction;
+  readonly eventSourceMapping: LambdaEventSourceMapping;
+  readonly trail?: ManagementTrail;
+
+  constructor(scope: Construct, id: string, props: SlackNotifierProps) {
+    super(scope, id);
+    const { config, account } = props;
+    const settings = config.slackNotifier;
+    const names = notifierNames(config.namePrefix, config.name);
+    const secret = webhookSecretReference(settings.webhookSecret, account);
+
+    if (settings.managementEventsTrail.mode === 'create') {
+      this.trail = new ManagementTrail(this, 'management_trail', {
+        trailName: names.trail,
+        bucketName: names.trailBucket(account.accountId),
+        account,
+        logExpirationDays: settings.managementEventsTrail.logExpirationDays,
+      });
+    }
+
+    this.rule = new CloudwatchEventRule(this, 'rule', {
+      name: names.rule,
+      description: `ECS UpdateService calls made by the ${config.name} scheduler roles (CloudTrail)`,
+      eventPattern: Fn.jsonencode(
+        updateServicePattern({
+          accountId: account.accountId,
+          roleNames: props.schedulerRoleNames,
+          roleNameSuffix: `-scheduler-role-${config.name}`,
+        }),
+      ),
+    });
+    this.rule.overrideLogicalId(logicalId('rule'));
+
+    this.deadLetterQueue = new SqsQueue(this, 'dlq', {
+      name: names.deadLetterQueue,
+      messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+      sqsManagedSseEnabled: true,
+    });
+    this.deadLetterQueue.overrideLogicalId(logicalId('deadLetterQueue'));
+
+    this.queue = new SqsQueue(this, 'queue', {
+      name: names.queue,
+      messageRetentionSeconds: QUEUE_RETENTION_SECONDS,
+      visibilityTimeoutSeconds: queueVisibilityTimeout(settings.functionTimeoutSeconds, settings.batchingWindowSeconds),
+      receiveWaitTimeSeconds: 0,
+      sqsManagedSseEnabled: true,
+      redrivePolicy: Fn.jsonencode({
+        deadLetterTargetArn: this.deadLetterQueue.arn,
+        maxReceiveCount: settings.maxReceiveCount,
+      }),
+    });
+    this.queue.overrideLogicalId(logicalId('queue'));
+
+    new SqsQueuePolicy(this, 'queue_policy', {
+      queueUrl: this.queue.id,
+      policy: policyDocument([
+        {
+          Sid: 'AllowUpdateServiceRule',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: this.queue.arn,
+          Condition: { ArnEquals: { 'aws:SourceArn': this.rule.arn } },
+        },
+        denyInsecureTransport('sqs:*', this.queue.arn),
+      ]),
+    }).overrideLogicalId(logicalId('queuePolicy'));
+
+    new SqsQueuePolicy(this, 'dlq_policy', {
+      queueUrl: this.deadLetterQueue.id,
+      policy: policyDocument([denyInsecureTransport('sqs:*', this.deadLetterQueue.arn)]),
+    }).overrideLogicalId(logicalId('deadLetterQueuePolicy'));
+
+    new CloudwatchEventTarget(this, 'target', {
+      rule: this.rule.name,
+      targetId: 'SendToSQS',
+      arn: this.queue.arn,
+    }).overrideLogicalId(logicalId('target'));
+
+    const role = new IamRole(this, 'role', {
+      name: names.role,
+      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com', account.accountId),
+    });
+    role.overrideLogicalId(logicalId('role'));
+
+    const basic = new IamRolePolicyAttachment(this, 'basic_execution', {
+      role: role.name,
+      policyArn: BASIC_EXECUTION_POLICY_ARN,
+    });
+    basic.overrideLogicalId(logicalId('basicExecution'));
+
+    const sqsPolicy = new IamRolePolicy(this, 'sqs_policy', {
+      name: names.sqsPolicy,
+      role: role.id,
+      policy: policyDocument([
+        {
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: this.queue.arn,
+        },
+      ]),
+    });
+    sqsPolicy.overrideLogicalId(logicalId('sqsPolicy'));
+
+    const secretPolicy = new IamRolePolicy(this, 'secret_policy', {
+      name: names.secretPolicy,
+      role: role.id,
+      policy: policyDocument(readSecretStatements(secret, settings.webhookSecretKmsKeyArn)),
+    });
+    secretPolicy.overrideLogicalId(logicalId('secretPolicy'));
+
+    this.function = new BundledFunction(this, 'function', {
+      source: 'slack-notifier',
+      functionName: names.function,
+      description: `Posts one Slack summary per batch of ${config.name} ECS scheduler UpdateService calls`,
+      roleArn: role.arn,
+      timeoutSeconds: settings.functionTimeoutSeconds,
+      memorySizeMb: settings.memorySizeMb,
+      environment: slackNotifierEnvironment(config, secret.secretId),
+      logGroupName: names.logGroup,
+      logRetentionDays: settings.logRetentionDays,
+      logicalIds: { function: logicalId('function'), logGroup: logicalId('logGroup') },
+      dependsOn: [basic, secretPolicy],
+    });
+
+    this.eventSourceMapping = new LambdaEventSourceMapping(this, 'event_source_mapping', {
+      eventSourceArn: this.queue.arn,
+      functionName: this.function.function.arn,
+      batchSize: settings.batchSize ?? defaultBatchSize(config.scheduler.services.length),
+      maximumBatchingWindowInSeconds: settings.batchingWindowSeconds,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      enabled: settings.enabled,
+      scalingConfig: { maximumConcurrency: settings.maximumConcurrency },
+      // Lambda checks the role can read the queue when the mapping is created.
+      dependsOn: [sqsPolicy],
+    });
+    this.eventSourceMapping.overrideLogicalId(logicalId('eventSourceMapping'));
+
+    queueNotEmptyAlarm(this, {
+      logicalId: logicalId('dlqAlarm'),
+      alarmName: names.dlqAlarm,
+      description: `Slack notifier records in ${names.deadLetterQueue} could not be summarized or delivered; read them there, then redrive or delete`,
+      queueName: this.deadLetterQueue.name,
+      ...(props.alarmTopicArn ? { topicArn: props.alarmTopicArn } : {}),
+    });
+  }
+}

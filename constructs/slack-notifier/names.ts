@@ -1,0 +1,52 @@
+// AWS names and Terraform logical IDs of the slack-notifier resources. The names are the legacy
+// module's (modules/slack-notifier/main.tf); each logical ID is `slack_notifier_<legacy resource
+// name>`, so `module.slack_notifier.aws_sqs_queue.alerts` becomes `aws_sqs_queue.slack_notifier_alerts`.
+
+export const LEGACY_MODULE = 'slack_notifier';
+
+export function notifierNames(prefix: string, environment: string) {
+  return {
+    queue: `${prefix}-alerts-${environment}`,
+    deadLetterQueue: `${prefix}-alerts-dlq-${environment}`,
+    function: `${prefix}-slack-notifier-${environment}`,
+    role: `${prefix}-slack-notifier-role-${environment}`,
+    sqsPolicy: `${prefix}-lambda-sqs-${environment}`,
+    secretPolicy: `${prefix}-slack-notifier-secret-${environment}`,
+    rule: `${prefix}-update-service-${environment}`,
+    logGroup: `/${prefix}/${environment}/slack-notifier`,
+    dlqAlarm: `${prefix}-alerts-dlq-not-empty-${environment}`,
+    trail: `${prefix}-management-events-${environment}`,
+    /** S3 names are global: the account ID keeps them unique. */
+    trailBucket: (accountId: string) => `${prefix}-trail-${environment}-${accountId}`,
+  };
+}
+
+/** Legacy resource names (preserved), then the resources this project adds. */
+export const NOTIFIER_RESOURCES = {
+  queue: 'alerts',
+  queuePolicy: 'allow_eventbridge',
+  function: 'slack_notifier',
+  role: 'lambda_role',
+  basicExecution: 'lambda_basic',
+  sqsPolicy: 'lambda_sqs',
+  eventSourceMapping: 'sqs_trigger',
+  rule: 'ecs_update_service',
+  target: 'send_to_sqs',
+  // New in this project:
+  deadLetterQueue: 'alerts_dlq',
+  deadLetterQueuePolicy: 'alerts_dlq_policy',
+  secretPolicy: 'lambda_secret',
+  logGroup: 'lambda_logs',
+  dlqAlarm: 'alerts_dlq_not_empty',
+} as const;
+
+export type NotifierResource = keyof typeof NOTIFIER_RESOURCES;
+
+export function notifierLogicalId(resource: NotifierResource): string {
+  return `${LEGACY_MODULE}_${NOTIFIER_RESOURCES[resource]}`;
+}
+
+/** The legacy address, for moved blocks: `module.slack_notifier.<type>.<name>`. */
+export function legacyNotifierAddress(type: string, resource: NotifierResource): string {
+  return `module.${LEGACY_MODULE}.${type}.${NOTIFIER_RESOURCES[resource]}`;
+}

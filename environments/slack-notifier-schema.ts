@@ -1,0 +1,34 @@
+// Config of the slack-notifier module (CloudTrail -> EventBridge -> SQS -> Lambda -> Slack).
+import { z } from 'zod';
+import { kmsKeyArn, logRetentionDays, webhookSecret, wholeNumber } from './fields';
+
+const managementEventsTrail = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({ mode: z.literal('existing') }),
+    z.strictObject({
+      mode: z.literal('create'),
+      logExpirationDays: wholeNumber('managementEventsTrail.logExpirationDays', 1, 3650, 90, ' days'),
+    }),
+  ],
+  'managementEventsTrail.mode must be "existing" (the account already has a trail logging management events) or "create" (this stack creates one)',
+);
+
+export const slackNotifierSchema = z.strictObject({
+  webhookSecret,
+  /** Only when the secret is encrypted with a customer managed key. */
+  webhookSecretKmsKeyArn: kmsKeyArn.optional(),
+  managementEventsTrail,
+  /** Messages per Lambda invocation; defaults to twice the number of services, at least 10. */
+  batchSize: wholeNumber('batchSize', 1, 10000),
+  batchingWindowSeconds: wholeNumber('batchingWindowSeconds', 1, 300, 300, ' s'),
+  maximumConcurrency: wholeNumber('maximumConcurrency', 2, 1000, 2),
+  /** The rollback switch: false stops the function from reading the queue (messages wait there). */
+  enabled: z.boolean('enabled must be true or false').default(true),
+  maxReceiveCount: wholeNumber('maxReceiveCount', 1, 1000, 3),
+  functionTimeoutSeconds: wholeNumber('functionTimeoutSeconds', 10, 900, 60, ' s'),
+  memorySizeMb: wholeNumber('memorySizeMb', 128, 10240, 256, ' MB'),
+  logRetentionDays: logRetentionDays(30),
+});
+
+export type SlackNotifierConfig = z.output<typeof slackNotifierSchema>;
