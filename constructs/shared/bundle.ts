@@ -1,9 +1,11 @@
-// Bundles functions/<name>/index.ts with esbuild into one minified CommonJS file. The output
-// depends only on the sources and the lockfile (no absolute paths, no timestamps), so its hash
-// is the same on every machine. The AWS SDK v3 is left out: the Lambda runtime provides it.
+// Bundles functions/<name>/index.ts with esbuild into one minified CommonJS file and zips it. Code
+// and zip depend only on the sources and the lockfile (no absolute paths, fixed timestamps and
+// permissions), so both are byte-identical on every machine. The AWS SDK v3 is left out: the
+// Lambda runtime provides it.
 import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -16,12 +18,20 @@ export const ESBUILD_TARGET = 'node24';
 export const HANDLER = 'index.handler';
 
 export interface FunctionBundle {
-  /** Folder holding only index.js, to be zipped. */
-  directory: string;
-  /** SHA-256 (hex) of the bundled code. */
-  sha256: string;
-  bytes: number;
+  /** The zip (index.js only) in a per-process scratch folder. */
+  zipPath: string;
+  /** SHA-256 of the zip, base64: what Lambda reports as CodeSha256. */
+  zipSha256: string;
+  /** Hex SHA-256 of the zip, for the asset folder name. */
+  zipSha256Hex: string;
+  codeBytes: number;
+  zipBytes: number;
 }
+
+/** 1980-01-01 00:00, the earliest time a zip entry holds, on every machine whatever its time zone. */
+const ZIP_ENTRY_TIME = new Date(1980, 0, 1); // local time: zip entries store local wall-clock fields
+/** Unix regular file, rw-r--r--: readable by the Lambda runtime user. */
+const ZIP_FILE_ATTRIBUTES = 0o100644 << 16;
 
 const bundles = new Map<string, FunctionBundle>();
 let scratch: string | undefined;
@@ -66,10 +76,19 @@ export function bundleFunction(name: string): FunctionBundle {
   }
   const code = result.outputFiles?.[0]?.contents;
   if (!code) throw new Error(`esbuild produced no output for functions/${name}/index.ts`);
-  const directory = path.join(scratchDirectory(), name);
-  mkdirSync(directory, { recursive: true });
-  writeFileSync(path.join(directory, 'index.js'), code);
-  const bundle = { directory, sha256: createHash('sha256').update(code).digest('hex'), bytes: code.byteLength };
+  const zip = zipSync({
+    'index.js': [code, { level: 9, mtime: ZIP_ENTRY_TIME, os: 3, attrs: ZIP_FILE_ATTRIBUTES }],
+  });
+  const zipPath = path.join(scratchDirectory(), `${name}.zip`);
+  writeFileSync(zipPath, zip);
+  const digest = createHash('sha256').update(zip).digest();
+  const bundle: FunctionBundle = {
+    zipPath,
+    zipSha256: digest.toString('base64'),
+    zipSha256Hex: digest.toString('hex'),
+    codeBytes: code.byteLength,
+    zipBytes: zip.byteLength,
+  };
   bundles.set(name, bundle);
   return bundle;
 }

@@ -35,10 +35,10 @@ export class BundledFunction extends Construct {
     super(scope, id);
     const bundle = bundleFunction(props.source);
     this.asset = new TerraformAsset(this, 'bundle', {
-      path: bundle.directory,
-      type: AssetType.ARCHIVE,
-      // Content hash of the code, so the asset path and source_code_hash never depend on the machine.
-      assetHash: bundle.sha256.slice(0, 32).toUpperCase(),
+      path: bundle.zipPath,
+      type: AssetType.FILE,
+      // The zip's own hash: the asset path changes exactly when the code does.
+      assetHash: bundle.zipSha256Hex.slice(0, 32).toUpperCase(),
     });
 
     this.logGroup = new CloudwatchLogGroup(this, 'log_group', {
@@ -54,7 +54,8 @@ export class BundledFunction extends Construct {
       runtime: LAMBDA_RUNTIME,
       handler: HANDLER,
       filename: this.asset.path,
-      sourceCodeHash: this.asset.assetHash,
+      // Lambda's CodeSha256 of this very zip, as the provider documents it.
+      sourceCodeHash: bundle.zipSha256,
       timeout: props.timeoutSeconds,
       memorySize: props.memorySizeMb,
       environment: { variables: props.environment },
