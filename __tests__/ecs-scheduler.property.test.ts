@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { ConfigError, parseEnvironment, type EnvironmentInput, type ServiceInput } from '../environments';
 import { dev } from '../environments/dev';
 import { decodeJsonencode } from './support/jsonencode';
-import { copyOf, resourcesOf, synthJson } from './support/synth';
+import { resourcesOf, schedulerResourcesOf, synthJson, withServices } from './support/synth';
 
 const ACCOUNT = '${data.aws_caller_identity.current.account_id}';
 
@@ -33,10 +33,9 @@ const scheduler = fc.record({
 type GeneratedScheduler = typeof scheduler extends fc.Arbitrary<infer T> ? T : never;
 
 function environment(s: GeneratedScheduler): EnvironmentInput {
-  const env = copyOf(dev);
+  const env = withServices(dev, s.services);
   const pad = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
   Object.assign(env.scheduler, {
-    services: s.services,
     flexibleWindowMinutes: s.flexibleWindowMinutes,
     timezone: s.timezone,
     scaleUp: { time: pad(s.upHour), weekdays: 'MON-FRI' },
@@ -55,7 +54,7 @@ describe('for any accepted service list', () => {
         const schedules = resourcesOf(json, 'aws_scheduler_schedule');
         const policies = resourcesOf(json, 'aws_iam_role_policy');
         expect(Object.keys(schedules)).toHaveLength(2 * config.scheduler.services.length);
-        expect(Object.keys(resourcesOf(json, 'aws_iam_role'))).toHaveLength(config.scheduler.services.length);
+        expect(Object.keys(schedulerResourcesOf(json, 'aws_iam_role'))).toHaveLength(config.scheduler.services.length);
 
         for (const svc of config.scheduler.services) {
           const found = Object.values(schedules).filter((s) => (s.name as string).startsWith(`${svc.service}-scale-`));
@@ -103,8 +102,7 @@ describe('for any accepted service list', () => {
     fc.assert(
       fc.property(fc.array(service, { minLength: 1, maxLength: 6 }), fc.nat(), (services, pick) => {
         const repeated = services[pick % services.length]!;
-        const env = copyOf(dev);
-        env.scheduler.services = [...services, { ...repeated }];
+        const env = withServices(dev, [...services, { ...repeated }]);
         let error: unknown;
         try {
           parseEnvironment(env);

@@ -1,12 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
+import { strFromU8, unzipSync } from 'fflate';
 import { join, relative } from 'node:path';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { ConfigError, type EnvironmentInput } from '../environments';
 import { dev } from '../environments/dev';
 import { stg } from '../environments/stg';
 import { buildApp, createApp } from '../main';
-import { copyOf, synthJson, synthText } from './support/synth';
+import { copyOf, maskFunctionCode, synthJson, synthText } from './support/synth';
 
 function filesUnder(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -33,7 +35,8 @@ describe('stack snapshots', () => {
     ['dev', dev],
     ['stg', stg],
   ])('%s', (_, input) => {
-    expect(synthJson(input)).toMatchSnapshot();
+    // Function code has its own tests; a handler edit must not churn the stack snapshots.
+    expect(maskFunctionCode(synthJson(input))).toMatchSnapshot();
   });
 });
 
@@ -42,12 +45,37 @@ describe('the app', () => {
   const second = synthApp();
   afterAll(() => [first.dir, second.dir].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  it('writes one stack per environment', () => {
-    expect([...first.files.keys()].sort()).toEqual([
+  it('writes one stack per environment, each with its two function zips', () => {
+    const paths = [...first.files.keys()].sort();
+    expect(paths.filter((path) => !path.endsWith('.zip'))).toEqual([
       'manifest.json',
       'stacks/dev/cdk.tf.json',
       'stacks/stg/cdk.tf.json',
     ]);
+    for (const env of ['dev', 'stg']) {
+      expect(paths.filter((path) => path.startsWith(`stacks/${env}/assets/`))).toEqual([
+        expect.stringMatching(
+          /^stacks\/\w+\/assets\/cloudwatch_function_bundle_[0-9A-F]{8}\/[0-9A-F]{32}\/alert-service\.zip$/,
+        ),
+        expect.stringMatching(
+          /^stacks\/\w+\/assets\/slack_notifier_function_bundle_[0-9A-F]{8}\/[0-9A-F]{32}\/slack-notifier\.zip$/,
+        ),
+      ]);
+    }
+  });
+
+  it("points each function at its zip, with source_code_hash = the zip's SHA-256 (Lambda's CodeSha256)", () => {
+    for (const env of ['dev', 'stg']) {
+      const stack = JSON.parse(first.files.get(`stacks/${env}/cdk.tf.json`)!.toString('utf8'));
+      const functions = Object.values(stack.resource.aws_lambda_function) as Record<string, string>[];
+      expect(functions).toHaveLength(2);
+      for (const fn of functions) {
+        const zip = first.files.get(`stacks/${env}/${fn.filename}`);
+        expect(zip).toBeDefined();
+        expect(fn.source_code_hash).toBe(createHash('sha256').update(zip!).digest('base64'));
+        expect(Object.keys(unzipSync(zip!))).toEqual(['index.js']);
+      }
+    }
   });
 
   it('is byte-identical when synthesized twice', () => {
@@ -57,7 +85,7 @@ describe('the app', () => {
 
   it('embeds no absolute path, user name or timestamp', () => {
     for (const [path, bytes] of first.files) {
-      const text = bytes.toString('utf8');
+      const text = path.endsWith('.zip') ? strFromU8(unzipSync(bytes)['index.js']!) : bytes.toString('utf8');
       expect({ path, hasOutDir: text.includes(first.dir) }).toEqual({ path, hasOutDir: false });
       expect({ path, hasCwd: text.includes(process.cwd()) }).toEqual({ path, hasCwd: false });
       expect({ path, hasTimestamp: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) }).toEqual({ path, hasTimestamp: false });

@@ -20,7 +20,7 @@ export function decodeJsonencode(expression: unknown): unknown {
       json += hcl.slice(i, end + 1);
       i = end + 1;
     } else if (/[A-Za-z_]/.test(char)) {
-      const reference = /^[A-Za-z_][\w.[\]-]*/.exec(hcl.slice(i))![0];
+      const reference = /^[A-Za-z_][\w.-]*(?:\[\d+\][\w.-]*)*/.exec(hcl.slice(i))![0];
       json += ['true', 'false', 'null'].includes(reference) ? reference : JSON.stringify(`\${${reference}}`);
       i += reference.length;
     } else {

@@ -31,3 +31,37 @@ export function resourcesOf(json: TerraformJson, type: string): Record<string, R
 export function copyOf(input: EnvironmentInput): EnvironmentInput {
   return structuredClone(input);
 }
+
+/** A copy with another service list; the ECS alarms, which name services of the old list, go with it. */
+export function withServices(input: EnvironmentInput, services: EnvironmentInput['scheduler']['services']) {
+  const env = copyOf(input);
+  env.scheduler.services = services;
+  delete env.cloudwatch.ecsAlarms;
+  return env;
+}
+
+/** The ecs-scheduler module's resources of a type (logical IDs `<service>_scheduler_<legacy name>`). */
+export function schedulerResourcesOf(json: TerraformJson, type: string): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(resourcesOf(json, type)).filter(([id]) =>
+      /_scheduler_(ecs_scheduler_role|ecs_scheduler_policy|scale_up|scale_down)$/.test(id),
+    ),
+  );
+}
+
+/** The stack with each function's zip path and hash replaced by placeholders, for snapshots. */
+export function maskFunctionCode(json: TerraformJson): TerraformJson {
+  const masked = structuredClone(json);
+  for (const fn of Object.values(masked.resource.aws_lambda_function ?? {})) {
+    fn.filename = (fn.filename as string).replace(/\/[0-9A-F]{32}\//, '/<zip hash>/');
+    fn.source_code_hash = '<zip sha256>';
+  }
+  return masked;
+}
+
+/** One resource by type and logical ID; throws when the stack lacks it. */
+export function resourceOf(json: TerraformJson, type: string, logicalId: string): Record<string, unknown> {
+  const resource = resourcesOf(json, type)[logicalId];
+  if (!resource) throw new Error(`${type}.${logicalId} is not in the stack`);
+  return resource;
+}

@@ -1,0 +1,404 @@
+import { dev } from '../environments/dev';
+import type { EnvironmentInput } from '../environments';
+import { ConfigError } from '../environments';
+import { matchesPattern } from './support/event-pattern';
+import { decodeJsonencode } from './support/jsonencode';
+import { copyOf, resourceOf, resourcesOf, synthJson } from './support/synth';
+
+const ACCOUNT = '${data.aws_caller_identity.current.account_id}';
+const QUEUE_ARN = '${aws_sqs_queue.slack_notifier_alerts.arn}';
+const RULE_ARN = '${aws_cloudwatch_event_rule.slack_notifier_ecs_update_service.arn}';
+
+function withNotifier(change: (notifier: Record<string, unknown>) => void, base: EnvironmentInput = dev) {
+  const input = copyOf(base);
+  change(input.slackNotifier as unknown as Record<string, unknown>);
+  return input;
+}
+
+/** A CloudTrail UpdateService event as EventBridge delivers it, made by the given role. */
+function updateServiceEvent(roleName: string, account = '123456789012') {
+  return {
+    source: 'aws.ecs',
+    'detail-type': 'AWS API Call via CloudTrail',
+    detail: {
+      eventSource: 'ecs.amazonaws.com',
+      eventName: 'UpdateService',
+      userIdentity: {
+        type: 'AssumedRole',
+        sessionContext: { sessionIssuer: { type: 'Role', accountId: account, userName: roleName } },
+      },
+    },
+  };
+}
+
+describe('slack-notifier in the dev stack', () => {
+  const json = synthJson(dev);
+
+  describe('EventBridge rule', () => {
+    const rule = resourceOf(json, 'aws_cloudwatch_event_rule', 'slack_notifier_ecs_update_service');
+    const pattern = decodeJsonencode(rule.event_pattern);
+    const live = JSON.parse(JSON.stringify(pattern).split(ACCOUNT).join('123456789012')) as unknown;
+
+    it('keeps the legacy name', () => {
+      expect(rule.name).toBe('ecs-scheduler-update-service-dev');
+    });
+
+    it('matches CloudTrail UpdateService calls of every dev scheduler role', () => {
+      for (const svc of dev.scheduler.services) {
+        expect(matchesPattern(live, updateServiceEvent(`${svc.service}-scheduler-role-dev`))).toBe(true);
+      }
+    });
+
+    it('does not match manual, console, CI or stg calls, nor another account', () => {
+      for (const caller of ['admin', 'github-actions-deploy', 'AWSServiceRoleForECS', 'nestjs-scheduler-role-stg']) {
+        expect(matchesPattern(live, updateServiceEvent(caller))).toBe(false);
+      }
+      expect(matchesPattern(live, updateServiceEvent('nestjs-scheduler-role-dev', '999999999999'))).toBe(false);
+      const createService = updateServiceEvent('nestjs-scheduler-role-dev');
+      createService.detail.eventName = 'CreateService';
+      expect(matchesPattern(live, createService)).toBe(false);
+    });
+
+    it('lists the exact role names while they fit in 2,048 characters', () => {
+      expect(pattern).toMatchObject({
+        source: ['aws.ecs'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['ecs.amazonaws.com'], eventName: ['UpdateService'] },
+      });
+      expect(JSON.stringify(live).length).toBeLessThanOrEqual(2048);
+    });
+
+    it('falls back to the role-name suffix at 500 services, staying within the pattern limit', () => {
+      const input = copyOf(dev);
+      input.scheduler.services = Array.from({ length: 500 }, (_, i) => ({ cluster: 'c', service: `svc-${i}` }));
+      delete input.cloudwatch.ecsAlarms;
+      const big = synthJson(input);
+      const bigRule = resourceOf(big, 'aws_cloudwatch_event_rule', 'slack_notifier_ecs_update_service');
+      const bigPattern = JSON.parse(
+        JSON.stringify(decodeJsonencode(bigRule.event_pattern)).split(ACCOUNT).join('123456789012'),
+      ) as unknown;
+      expect(JSON.stringify(bigPattern).length).toBeLessThanOrEqual(2048);
+      expect(matchesPattern(bigPattern, updateServiceEvent('svc-499-scheduler-role-dev'))).toBe(true);
+      expect(matchesPattern(bigPattern, updateServiceEvent('svc-1-scheduler-role-stg'))).toBe(false);
+    });
+
+    it('targets the queue as SendToSQS', () => {
+      expect(resourceOf(json, 'aws_cloudwatch_event_target', 'slack_notifier_send_to_sqs')).toMatchObject({
+        rule: '${aws_cloudwatch_event_rule.slack_notifier_ecs_update_service.name}',
+        target_id: 'SendToSQS',
+        arn: QUEUE_ARN,
+      });
+    });
+  });
+
+  describe('queues', () => {
+    const queue = resourceOf(json, 'aws_sqs_queue', 'slack_notifier_alerts');
+    const dlq = resourceOf(json, 'aws_sqs_queue', 'slack_notifier_alerts_dlq');
+
+    it('keeps the legacy queue name, with SSE-SQS and 1 h retention', () => {
+      expect(queue).toMatchObject({
+        name: 'ecs-scheduler-alerts-dev',
+        sqs_managed_sse_enabled: true,
+        message_retention_seconds: 3600,
+      });
+    });
+
+    it('sets visibility to at least 6 x the function timeout plus the batching window', () => {
+      const fn = resourceOf(json, 'aws_lambda_function', 'slack_notifier_slack_notifier');
+      const esm = resourceOf(json, 'aws_lambda_event_source_mapping', 'slack_notifier_sqs_trigger');
+      expect(queue.visibility_timeout_seconds).toBeGreaterThanOrEqual(
+        6 * (fn.timeout as number) + (esm.maximum_batching_window_in_seconds as number),
+      );
+    });
+
+    it('redrives to an encrypted DLQ after 3 receives by default', () => {
+      expect(dlq).toMatchObject({ name: 'ecs-scheduler-alerts-dlq-dev', sqs_managed_sse_enabled: true });
+      expect(decodeJsonencode(queue.redrive_policy)).toEqual({
+        deadLetterTargetArn: '${aws_sqs_queue.slack_notifier_alerts_dlq.arn}',
+        maxReceiveCount: 3,
+      });
+    });
+
+    it('admits EventBridge only from the rule (aws:SourceArn) and denies plain HTTP', () => {
+      const policy = resourceOf(json, 'aws_sqs_queue_policy', 'slack_notifier_allow_eventbridge');
+      expect(policy.queue_url).toBe('${aws_sqs_queue.slack_notifier_alerts.id}');
+      expect(decodeJsonencode(policy.policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AllowUpdateServiceRule',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: QUEUE_ARN,
+            Condition: { ArnEquals: { 'aws:SourceArn': RULE_ARN } },
+          },
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sqs:*',
+            Resource: QUEUE_ARN,
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      });
+    });
+
+    it('raises an alarm, to the alarm topic, when the DLQ holds a message, and again when it empties', () => {
+      const alarm = resourceOf(json, 'aws_cloudwatch_metric_alarm', 'slack_notifier_alerts_dlq_not_empty');
+      expect(alarm).toMatchObject({
+        namespace: 'AWS/SQS',
+        metric_name: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: '${aws_sqs_queue.slack_notifier_alerts_dlq.name}' },
+        threshold: 1,
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+        alarm_actions: ['${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
+        ok_actions: ['${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
+      });
+    });
+  });
+
+  describe('event source mapping', () => {
+    const esm = resourceOf(json, 'aws_lambda_event_source_mapping', 'slack_notifier_sqs_trigger');
+
+    it('reads whole waves: batch >= the 20 services, 300 s window, partial batch responses', () => {
+      expect(esm).toMatchObject({
+        event_source_arn: QUEUE_ARN,
+        function_name: '${aws_lambda_function.slack_notifier_slack_notifier.arn}',
+        batch_size: 40,
+        maximum_batching_window_in_seconds: 300,
+        function_response_types: ['ReportBatchItemFailures'],
+        enabled: true,
+        scaling_config: { maximum_concurrency: 2 },
+      });
+      expect(esm.batch_size as number).toBeGreaterThanOrEqual(dev.scheduler.services.length);
+    });
+
+    it('is created only after the role may read the queue', () => {
+      expect(esm.depends_on).toContain('aws_iam_role_policy.slack_notifier_lambda_sqs');
+    });
+
+    it('takes batch size, window, concurrency, receive count and the rollback switch from config', () => {
+      const changed = synthJson(
+        withNotifier((n) => {
+          Object.assign(n, {
+            batchSize: 60,
+            batchingWindowSeconds: 120,
+            maximumConcurrency: 5,
+            maxReceiveCount: 5,
+            enabled: false,
+          });
+        }),
+      );
+      expect(resourceOf(changed, 'aws_lambda_event_source_mapping', 'slack_notifier_sqs_trigger')).toMatchObject({
+        batch_size: 60,
+        maximum_batching_window_in_seconds: 120,
+        enabled: false,
+        scaling_config: { maximum_concurrency: 5 },
+      });
+      const queue = resourceOf(changed, 'aws_sqs_queue', 'slack_notifier_alerts');
+      expect(decodeJsonencode(queue.redrive_policy)).toMatchObject({ maxReceiveCount: 5 });
+      expect(queue.visibility_timeout_seconds).toBe(6 * 60 + 120);
+    });
+
+    it('rejects a batch smaller than the service list, naming the field and the fix', () => {
+      expect(() => synthJson(withNotifier((n) => (n.batchSize = 10)))).toThrow(ConfigError);
+      expect(() => synthJson(withNotifier((n) => (n.batchSize = 10)))).toThrow(
+        /slackNotifier\.batchSize: batchSize 10 is below the 20 scheduled services.*use at least 20/,
+      );
+    });
+  });
+
+  describe('function and role', () => {
+    const fn = resourceOf(json, 'aws_lambda_function', 'slack_notifier_slack_notifier');
+
+    it('keeps the legacy function name on a current Node.js LTS runtime, bundled as a zip', () => {
+      expect(fn).toMatchObject({
+        function_name: 'ecs-scheduler-slack-notifier-dev',
+        runtime: 'nodejs24.x',
+        handler: 'index.handler',
+        role: '${aws_iam_role.slack_notifier_lambda_role.arn}',
+      });
+      expect(fn.filename).toMatch(
+        /^assets\/slack_notifier_function_bundle_[0-9A-F]{8}\/[0-9A-F]{32}\/slack-notifier\.zip$/,
+      );
+      expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    });
+
+    it('passes the secret by name, never the webhook URL', () => {
+      expect(fn.environment).toEqual({
+        variables: {
+          ENVIRONMENT: 'dev',
+          TIMEZONE: 'Asia/Seoul',
+          SLACK_WEBHOOK_SECRET_ID: 'ecs-scheduler/dev/slack-webhook',
+          POWERTOOLS_SERVICE_NAME: 'slack-notifier',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+        },
+      });
+    });
+
+    it('logs JSON to its own log group with retention', () => {
+      expect(fn.logging_config).toEqual({
+        log_format: 'JSON',
+        log_group: '${aws_cloudwatch_log_group.slack_notifier_lambda_logs.name}',
+      });
+      expect(resourceOf(json, 'aws_cloudwatch_log_group', 'slack_notifier_lambda_logs')).toMatchObject({
+        name: '/ecs-scheduler/dev/slack-notifier',
+        retention_in_days: 30,
+      });
+    });
+
+    it('keeps the legacy role, trusted by Lambda for this account only, with basic logging', () => {
+      const role = resourceOf(json, 'aws_iam_role', 'slack_notifier_lambda_role');
+      expect(role.name).toBe('ecs-scheduler-slack-notifier-role-dev');
+      expect(decodeJsonencode(role.assume_role_policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+          },
+        ],
+      });
+      expect(resourceOf(json, 'aws_iam_role_policy_attachment', 'slack_notifier_lambda_basic')).toEqual({
+        role: '${aws_iam_role.slack_notifier_lambda_role.name}',
+        policy_arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      });
+    });
+
+    it('may receive, delete and read attributes of its own queue only', () => {
+      const policy = resourceOf(json, 'aws_iam_role_policy', 'slack_notifier_lambda_sqs');
+      expect(policy.name).toBe('ecs-scheduler-lambda-sqs-dev');
+      expect(decodeJsonencode(policy.policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+            Resource: QUEUE_ARN,
+          },
+        ],
+      });
+    });
+
+    it('may read this one secret only', () => {
+      const policy = resourceOf(json, 'aws_iam_role_policy', 'slack_notifier_lambda_secret');
+      expect(decodeJsonencode(policy.policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'ReadSlackWebhookSecret',
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:ecs-scheduler/dev/slack-webhook-??????`,
+          },
+        ],
+      });
+    });
+
+    it('takes a secret ARN as is, and a customer KMS key only through Secrets Manager', () => {
+      const arn = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:slack/dev-AbCdEf';
+      const key = 'arn:aws:kms:ap-northeast-2:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+      const changed = synthJson(
+        withNotifier((n) => Object.assign(n, { webhookSecret: arn, webhookSecretKmsKeyArn: key })),
+      );
+      const fnEnv = (
+        resourceOf(changed, 'aws_lambda_function', 'slack_notifier_slack_notifier').environment as {
+          variables: Record<string, string>;
+        }
+      ).variables;
+      expect(fnEnv.SLACK_WEBHOOK_SECRET_ID).toBe(arn);
+      expect(
+        decodeJsonencode(resourceOf(changed, 'aws_iam_role_policy', 'slack_notifier_lambda_secret').policy),
+      ).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'ReadSlackWebhookSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn },
+          {
+            Sid: 'DecryptSlackWebhookSecret',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: key,
+            Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.ap-northeast-2.amazonaws.com' } },
+          },
+        ],
+      });
+    });
+
+    it('refuses a webhook URL where the secret name belongs', () => {
+      const leaked = withNotifier((n) => (n.webhookSecret = 'https://hooks.slack.com/services/T0/B0/xyz'));
+      expect(() => synthJson(leaked)).toThrow(
+        /slackNotifier\.webhookSecret: webhookSecret must name a Secrets Manager secret, never the webhook URL/,
+      );
+    });
+  });
+
+  describe('management-events trail', () => {
+    it('uses the account trail when the config says one exists', () => {
+      expect(resourcesOf(json, 'aws_cloudtrail')).toEqual({});
+      expect(resourcesOf(json, 'aws_s3_bucket')).toEqual({});
+    });
+
+    describe('created when the config says none exists', () => {
+      const created = synthJson(
+        withNotifier((n) => (n.managementEventsTrail = { mode: 'create', logExpirationDays: 30 })),
+      );
+      const bucketArn = '${aws_s3_bucket.slack_notifier_trail_bucket.arn}';
+      const trailArn = `arn:aws:cloudtrail:ap-northeast-2:${ACCOUNT}:trail/ecs-scheduler-management-events-dev`;
+
+      it('logs write management events of this region only', () => {
+        expect(resourceOf(created, 'aws_cloudtrail', 'slack_notifier_trail_management_events')).toMatchObject({
+          name: 'ecs-scheduler-management-events-dev',
+          s3_bucket_name: '${aws_s3_bucket.slack_notifier_trail_bucket.id}',
+          is_multi_region_trail: false,
+          include_global_service_events: false,
+          enable_log_file_validation: true,
+          event_selector: [{ read_write_type: 'WriteOnly', include_management_events: true }],
+          depends_on: ['aws_s3_bucket_policy.slack_notifier_trail_policy'],
+        });
+      });
+
+      it('into a private, encrypted bucket that expires the logs', () => {
+        expect(resourceOf(created, 'aws_s3_bucket', 'slack_notifier_trail_bucket').bucket).toBe(
+          `ecs-scheduler-trail-dev-${ACCOUNT}`,
+        );
+        expect(
+          resourceOf(created, 'aws_s3_bucket_public_access_block', 'slack_notifier_trail_public_access'),
+        ).toMatchObject({
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        });
+        expect(
+          resourceOf(created, 'aws_s3_bucket_server_side_encryption_configuration', 'slack_notifier_trail_encryption'),
+        ).toMatchObject({ rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] });
+        expect(
+          resourceOf(created, 'aws_s3_bucket_lifecycle_configuration', 'slack_notifier_trail_expiry'),
+        ).toMatchObject({
+          rule: [{ status: 'Enabled', expiration: [{ days: 30 }] }],
+        });
+      });
+
+      it('whose policy admits only this trail and denies plain HTTP', () => {
+        const policy = decodeJsonencode(
+          resourceOf(created, 'aws_s3_bucket_policy', 'slack_notifier_trail_policy').policy,
+        ) as {
+          Statement: { Sid: string; Condition?: Record<string, Record<string, string>> }[];
+        };
+        expect(policy.Statement.map((s) => s.Sid)).toEqual([
+          'CloudTrailAclCheck',
+          'CloudTrailWrite',
+          'DenyInsecureTransport',
+        ]);
+        for (const statement of policy.Statement.slice(0, 2)) {
+          expect(statement.Condition?.StringEquals?.['aws:SourceArn']).toBe(trailArn);
+        }
+        expect(policy.Statement[1]).toMatchObject({ Resource: `${bucketArn}/AWSLogs/${ACCOUNT}/*` });
+      });
+    });
+  });
+});

@@ -1,0 +1,22 @@
+// Evaluates an EventBridge event pattern against an event, for the operators this project's rules
+// use: lists of exact strings and `{ "suffix": ... }`. Any other operator throws, so a rule that
+// starts using one cannot pass the tests by accident.
+
+export function matchesPattern(pattern: unknown, event: unknown): boolean {
+  if (Array.isArray(pattern)) return pattern.some((allowed) => matchesValue(allowed, event));
+  if (!isObject(pattern)) throw new Error(`unsupported pattern node: ${JSON.stringify(pattern)}`);
+  if (!isObject(event)) return false;
+  return Object.entries(pattern).every(([key, sub]) => key in event && matchesPattern(sub, event[key]));
+}
+
+function matchesValue(allowed: unknown, value: unknown): boolean {
+  if (typeof allowed === 'string') return value === allowed;
+  if (isObject(allowed) && typeof allowed.suffix === 'string' && Object.keys(allowed).length === 1) {
+    return typeof value === 'string' && value.endsWith(allowed.suffix);
+  }
+  throw new Error(`unsupported pattern operator: ${JSON.stringify(allowed)}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
