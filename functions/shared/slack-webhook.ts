@@ -70,7 +70,14 @@ export async function postToSlack(
   message: SlackMessage,
   options: DeliveryOptions,
 ): Promise<DeliveryReport> {
-  const settings = { ...DELIVERY_DEFAULTS, ...options };
+  // `??` per field: an option given as undefined keeps its default.
+  const settings = {
+    deadline: options.deadline,
+    maxAttempts: options.maxAttempts ?? DELIVERY_DEFAULTS.maxAttempts,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? DELIVERY_DEFAULTS.attemptTimeoutMs,
+    baseBackoffMs: options.baseBackoffMs ?? DELIVERY_DEFAULTS.baseBackoffMs,
+    maxBackoffMs: options.maxBackoffMs ?? DELIVERY_DEFAULTS.maxBackoffMs,
+  };
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
@@ -99,7 +106,7 @@ export async function postToSlack(
         'exhausted',
         attempt,
         outcome.status,
-        outcome.slackError,
+        outcome.slackError || undefined,
       );
     }
     const backoff = Math.min(settings.maxBackoffMs, settings.baseBackoffMs * 2 ** (attempt - 1));
@@ -110,7 +117,7 @@ export async function postToSlack(
         'deadline',
         attempt,
         outcome.status,
-        outcome.slackError,
+        outcome.slackError || undefined,
       );
     }
     options.onRetry?.({ attempt, reason: outcome.reason, waitMs });
@@ -157,21 +164,26 @@ async function attemptPost(webhookUrl: string, body: string, timeoutMs: number):
   return { kind: 'final', status, slackError };
 }
 
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+/** An HTTP date (RFC 9110 IMF-fixdate), e.g. `Wed, 21 Oct 2015 07:28:00 GMT`. */
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/** Retry-After as whole seconds or an HTTP date; undefined when absent or malformed. */
 export function retryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const value = header.trim();
+  const value = header?.trim() ?? '';
   if (/^\d+$/.test(value)) return Number(value) * 1000;
+  if (!HTTP_DATE.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Names the failure without the URL (undici puts only host and port in its causes). */
 function describeNetworkError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no answer within ${timeoutMs} ms`;
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  // Duck-typed: fetch's errors come from Node's own realm, where `instanceof Error` can be false.
+  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    cause?: { code?: unknown };
+  };
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   return code ? `connection failed (${code})` : 'connection failed';
 }
