@@ -1,12 +1,9 @@
-// Environment variables of the alert-service function; the local invoke script uses them too.
+// Environment variables of the alert-service function (발생 시간 shown in the scheduler's zone, KST).
 import type { EnvironmentConfig } from '../../environments/schema';
+import { slackFunctionEnvironment } from '../shared/function-environment';
 
 export function alertServiceEnvironment(config: EnvironmentConfig, secretId: string): Record<string, string> {
-  return {
-    ENVIRONMENT: config.name,
+  return slackFunctionEnvironment('alert-service', config.name, secretId, {
     DISPLAY_TIMEZONE: config.scheduler.timezone,
-    SLACK_WEBHOOK_SECRET_ID: secretId,
-    POWERTOOLS_SERVICE_NAME: 'alert-service',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-  };
+  });
 }
