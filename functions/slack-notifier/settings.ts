@@ -1,0 +1,34 @@
+// Configuration from the environment variables the stack sets (constructs/slack-notifier).
+
+export interface Settings {
+  /** ENVIRONMENT, e.g. "dev": shown in every summary. */
+  environment: string;
+  /** TIMEZONE: the IANA zone the summary shows times in (the scheduler's zone). */
+  timeZone: string;
+}
+
+export const DEFAULT_TIME_ZONE = 'Asia/Seoul';
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
+  const environment = env.ENVIRONMENT?.trim();
+  if (!environment)
+    throw new SettingsError('ENVIRONMENT is not set; the stack sets it to the environment name, e.g. "dev"');
+  const timeZone = env.TIMEZONE?.trim() || DEFAULT_TIME_ZONE;
+  if (!isTimeZone(timeZone)) {
+    throw new SettingsError(`TIMEZONE "${timeZone}" is not an IANA time zone such as "Asia/Seoul"`);
+  }
+  return { environment, timeZone };
+}
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

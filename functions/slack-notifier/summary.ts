@@ -1,0 +1,174 @@
+// Scaling results -> the Slack summary (seed 000): title, environment, time range in the configured
+// zone, a Service | Action | Status table, totals and failure details. Block Kit with a plain-text
+// fallback, within Slack's limits (50 blocks, 3,000 characters per section); split into parts only
+// when one message cannot hold it.
+import type { HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { SlackMessage } from '../shared/slack-webhook';
+import type { ScalingResult } from './cloudtrail';
+
+export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150 } as const;
+const FAILURE_LINE_MAX = 300;
+const SERVICE_COLUMN_MAX = 40;
+const FALLBACK_NAMES_MAX = 20;
+
+export interface BatchSummary {
+  environment: string;
+  timeZone: string;
+  /** One per CloudTrail event (repeats removed). */
+  results: ScalingResult[];
+  /** Records that could not be read; they go back to the queue. */
+  unreadable: number;
+}
+
+export function summaryMessages(summary: BatchSummary): SlackMessage[] {
+  const results = [...summary.results].sort(
+    (a, b) => a.service.localeCompare(b.service) || a.eventTime.localeCompare(b.eventTime),
+  );
+  const failed = results.filter((r) => !r.succeeded);
+  const succeeded = results.length - failed.length;
+  const icon = failed.length === 0 && summary.unreadable === 0 ? '✅' : succeeded === 0 ? '❌' : '⚠️';
+  const title = `${icon} ECS Scheduled Scaling Summary: ${summary.environment}`;
+  const when = timeRange(results, summary.timeZone);
+  const totals = `${succeeded} succeeded, ${failed.length} failed${summary.unreadable ? `, ${summary.unreadable} unreadable` : ''}`;
+
+  const overview: SectionBlock = section(
+    [`*Environment:* ${escape(summary.environment)}`, `*Time:* ${escape(when)}`, `*Total:* ${totals}`].join('\n'),
+  );
+  const content: KnownBlock[] = [
+    ...chunkSections(tableLines(results), (lines) => '```\n' + lines.join('\n') + '\n```'),
+    ...(failed.length > 0
+      ? chunkSections(
+          failed.map(
+            (r) =>
+              `• \`${escape(r.service)}\` (${escape(r.cluster)}): ${escape(truncate(r.error ?? '', FAILURE_LINE_MAX))}`,
+          ),
+          (lines, first) => (first ? '*❌ Failures*\n' : '') + lines.join('\n'),
+        )
+      : []),
+    ...(summary.unreadable > 0
+      ? [
+          section(
+            `*${summary.unreadable} record(s) could not be read.* They go back to the queue and, after the retries, to the dead-letter queue; the function log names each message ID and the reason.`,
+          ),
+        ]
+      : []),
+  ];
+
+  const perMessage = SLACK_LIMITS.blocks - 2;
+  const parts = Math.max(1, Math.ceil(content.length / perMessage));
+  const failedNames = failed.slice(0, FALLBACK_NAMES_MAX).map((r) => r.service);
+  const fallback =
+    `${title} (${when}): ${totals}` +
+    (failedNames.length
+      ? `. Failed: ${failedNames.join(', ')}${failed.length > failedNames.length ? ', ...' : ''}`
+      : '');
+  return Array.from({ length: parts }, (_, index) => {
+    const label = parts > 1 ? ` (part ${index + 1}/${parts})` : '';
+    const header: HeaderBlock = {
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(title + label, SLACK_LIMITS.headerText), emoji: true },
+    };
+    return {
+      text: fallback + label,
+      blocks: [header, overview, ...content.slice(index * perMessage, (index + 1) * perMessage)],
+    };
+  });
+}
+
+function tableLines(results: ScalingResult[]): string[] {
+  const width = Math.min(SERVICE_COLUMN_MAX, Math.max('Service'.length, ...results.map((r) => r.service.length)));
+  const row = (service: string, action: string, status: string) =>
+    `${truncate(service, width).padEnd(width)} │ ${action.padEnd(16)} │ ${status}`;
+  return [
+    row('Service', 'Action', 'Status'),
+    `${'─'.repeat(width)}─┼─${'─'.repeat(16)}─┼─${'─'.repeat(8)}`,
+    ...results.map((r) =>
+      row(
+        escape(r.service),
+        r.desiredCount === undefined ? r.action : `${r.action} (→${r.desiredCount})`,
+        r.succeeded ? '✅' : '❌ Error',
+      ),
+    ),
+  ];
+}
+
+/** Packs lines into as few section blocks as the 3,000-character limit allows. */
+function chunkSections(lines: string[], wrap: (lines: string[], first: boolean) => string): SectionBlock[] {
+  const blocks: SectionBlock[] = [];
+  let current: string[] = [];
+  let size = 0;
+  const overhead = (first: boolean) => wrap([], first).length;
+  const flush = () => {
+    if (current.length > 0) blocks.push(section(wrap(current, blocks.length === 0)));
+    current = [];
+    size = 0;
+  };
+  for (const line of lines) {
+    if (current.length > 0 && overhead(blocks.length === 0) + size + line.length + 1 > SLACK_LIMITS.sectionText)
+      flush();
+    current.push(line);
+    size += line.length + 1;
+  }
+  flush();
+  return blocks;
+}
+
+function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SLACK_LIMITS.sectionText) } };
+}
+
+/** `2026-11-23 09:00–09:05 KST`; both dates when the range crosses midnight. */
+export function timeRange(results: ScalingResult[], timeZone: string): string {
+  if (results.length === 0) return 'no readable events';
+  const times = results.map((r) => Date.parse(r.eventTime));
+  const [first, last] = [Math.min(...times), Math.max(...times)];
+  const start = wallClock(first, timeZone);
+  const end = wallClock(last, timeZone);
+  const zone = zoneLabel(timeZone, first);
+  if (start.date !== end.date) return `${start.date} ${start.time} – ${end.date} ${end.time} ${zone}`;
+  return start.time === end.time
+    ? `${start.date} ${start.time} ${zone}`
+    : `${start.date} ${start.time}–${end.time} ${zone}`;
+}
+
+const ZONE_ABBREVIATIONS: Record<string, string> = {
+  'Asia/Seoul': 'KST',
+  'Asia/Tokyo': 'JST',
+  UTC: 'UTC',
+  'Etc/UTC': 'UTC',
+};
+
+function zoneLabel(timeZone: string, at: number): string {
+  const known = ZONE_ABBREVIATIONS[timeZone];
+  if (known) return known;
+  const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName');
+  return `${part?.value ?? ''} (${timeZone})`.trim();
+}
+
+function wallClock(at: number, timeZone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+/** Slack mrkdwn control characters. */
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
