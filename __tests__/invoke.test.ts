@@ -1,0 +1,66 @@
+// The local invoke script, run as operators run it: a child process, stdout = the result only.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startFakeSlack, type FakeSlack } from './support/slack-server';
+
+const ROOT = path.join(__dirname, '..');
+const run = promisify(execFile);
+
+async function invoke(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/invoke.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, SLACK_WEBHOOK_SECRET_ID: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+let slack: FakeSlack;
+beforeAll(async () => {
+  slack = await startFakeSlack();
+});
+afterAll(() => slack.close());
+
+describe('npm run invoke', () => {
+  it('runs slack-notifier on an event file, posts to --webhook-url, prints the batch response', async () => {
+    const result = await invoke([
+      'slack-notifier',
+      '--event',
+      '__tests__/fixtures/slack-notifier/malformed-bodies.json',
+      '--webhook-url',
+      slack.url,
+      '--env',
+      'dev',
+    ]);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      batchItemFailures: [{ itemIdentifier: expect.any(String) }, { itemIdentifier: expect.any(String) }],
+    });
+    expect(result.stderr).toContain('Record could not be read');
+    expect(slack.posts).toHaveLength(1);
+    expect(slack.posts[0]!.body).toContain('ECS Scheduled Scaling Summary: dev');
+  }, 30_000);
+
+  it.each([
+    [['nope', '--event', 'x.json'], 'unknown function "nope"'],
+    [['slack-notifier'], '--event <file.json> is required'],
+    [['slack-notifier', '--event', 'missing.json'], '--event missing.json: cannot read it (ENOENT)'],
+    [['slack-notifier', '--event', 'package.json', '--env', 'prod'], '--env prod: no such environment'],
+  ])(
+    'refuses %j with a one-line reason and exit code 2',
+    async (args, reason) => {
+      const result = await invoke(args);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(reason);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+    30_000,
+  );
+});

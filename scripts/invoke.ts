@@ -1,0 +1,139 @@
+// Runs a function's real handler on an event file and prints its result as JSON on stdout; logs go
+// to stderr. `--webhook-url` posts there with no AWS call; otherwise the secret named by
+// SLACK_WEBHOOK_SECRET_ID is read with the caller's AWS credentials.
+//
+//   npm run invoke -- <function> --event <file.json> [--webhook-url <url>] [--env <name>]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Context } from 'aws-lambda';
+
+interface FunctionEntry {
+  /** Builds the handler; the environment variables are set before this runs. */
+  load: (webhookUrl?: string) => Promise<(event: never, context: Context) => Promise<unknown>>;
+  /** Variables the stack would set, from the environment config. */
+  environment: (envName: string) => Promise<Record<string, string>>;
+}
+
+async function configOf(envName: string) {
+  const { loadEnvironments } = await import('../environments');
+  const config = loadEnvironments().find((env) => env.name === envName);
+  if (!config) throw new UsageError(`--env ${envName}: no such environment (see environments/index.ts)`);
+  return config;
+}
+
+const FUNCTIONS: Record<string, FunctionEntry> = {
+  'slack-notifier': {
+    load: async (webhookUrl) => {
+      const [{ createHandler }, { fixedWebhookUrl }] = await Promise.all([
+        import('../functions/slack-notifier/handler'),
+        import('../functions/shared/webhook-url'),
+      ]);
+      return createHandler(webhookUrl ? { webhookUrl: fixedWebhookUrl(webhookUrl) } : {});
+    },
+    environment: async (envName) => {
+      const config = await configOf(envName);
+      const { slackNotifierEnvironment } = await import('../constructs/slack-notifier/function-environment');
+      return slackNotifierEnvironment(config, config.slackNotifier.webhookSecret);
+    },
+  },
+  'alert-service': {
+    load: async (webhookUrl) => {
+      const [{ createHandler }, { fixedWebhookUrl }] = await Promise.all([
+        import('../functions/alert-service/handler'),
+        import('../functions/shared/webhook-url'),
+      ]);
+      return createHandler(webhookUrl ? { webhookUrl: fixedWebhookUrl(webhookUrl) } : {});
+    },
+    environment: async (envName) => {
+      const config = await configOf(envName);
+      const { alertServiceEnvironment } = await import('../constructs/cloudwatch/function-environment');
+      return alertServiceEnvironment(config, config.cloudwatch.webhookSecret);
+    },
+  },
+};
+
+const USAGE = `usage: npm run invoke -- <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--webhook-url <url>] [--env <name>]`;
+
+class UsageError extends Error {}
+
+function localContext(functionName: string): Context {
+  const deadline = Date.now() + 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: `local-${Date.now()}`,
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function readEvent(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--event ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`--event ${file}: not JSON`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { event: { type: 'string' }, 'webhook-url': { type: 'string' }, env: { type: 'string' } },
+  });
+  const [name, ...extra] = positionals;
+  const entry = name ? FUNCTIONS[name] : undefined;
+  if (!entry || extra.length > 0) throw new UsageError(name ? `unknown function "${name}"` : 'which function?');
+  if (!values.event) throw new UsageError('--event <file.json> is required');
+  const event = readEvent(values.event);
+  const envName = values.env ?? 'dev';
+  const variables = await entry.environment(envName);
+  const webhookUrl = values['webhook-url'];
+  for (const [key, value] of Object.entries(variables)) {
+    if (key === 'SLACK_WEBHOOK_SECRET_ID' && process.env[key]) continue; // the caller's choice wins
+    process.env[key] = value;
+  }
+  if (!webhookUrl && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION) {
+    process.env.AWS_REGION = (await configOf(envName)).region;
+  }
+
+  // Logs (Powertools writes to stdout) go to stderr while the handler runs: stdout is the result only.
+  const stdoutWrite = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  let result: unknown;
+  try {
+    const handler = await entry.load(webhookUrl);
+    result = await handler(event as never, localContext(name!));
+  } finally {
+    process.stdout.write = stdoutWrite;
+  }
+  process.stdout.write(`${JSON.stringify(result ?? null, null, 2)}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(
+      `invoke failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
