@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler, type HandlerDeps } from '../functions/slack-notifier/handler';
 import { fixedWebhookUrl, webhookUrlFromSecret } from '../functions/shared/webhook-url';
 import { messageIds, notifierFixture, sqsEventFor } from './support/cloudtrail-events';
-import { captureOutput, lambdaContext } from './support/lambda';
+import { capturing, captureOutput, lambdaContext } from './support/lambda';
 import { startFakeSlack, type FakeSlack, WEBHOOK_PATH } from './support/slack-server';
 
 const SETTINGS = { environment: 'dev', timeZone: 'Asia/Seoul' };
@@ -100,13 +100,7 @@ describe('bad records are reported, never dropped', () => {
   it('returns a malformed record in batchItemFailures and still posts the others, counting it', async () => {
     const event = notifierFixture('malformed-bodies');
     const [good, cutOff, notCloudTrail] = messageIds(event);
-    const output = captureOutput();
-    let result;
-    try {
-      result = await handlerFor()(event, context());
-    } finally {
-      output.restore();
-    }
+    const { result, output } = await capturing(() => handlerFor()(event, context()));
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: cutOff }, { itemIdentifier: notCloudTrail }] });
     expect(slack.posts).toHaveLength(1);
@@ -155,15 +149,11 @@ describe('Slack answers', () => {
   it('persistent 500 -> every record of the batch in batchItemFailures', async () => {
     slack.answer({ status: 500, body: 'internal_error' });
     const event = sqsEventFor([{ service: 'nestjs' }, { service: 'python-api' }, { service: 'frontend' }]);
-    const output = captureOutput();
-    let result;
-    try {
-      result = await handlerFor({ delivery: { ...FAST, maxAttempts: 4 } })(event, context());
-    } finally {
-      output.restore();
-    }
+    const { result, output } = await capturing(() =>
+      handlerFor({ delivery: { ...FAST, maxAttempts: 4 } })(event, context()),
+    );
 
-    expect(result!.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
     expect(slack.posts).toHaveLength(4);
     expect(output.text()).toContain('Summary not delivered; every record of the batch returns to the queue');
   });
@@ -171,15 +161,9 @@ describe('Slack answers', () => {
   it('404 no_service -> every record failed after one request (no retry storm)', async () => {
     slack.answer({ status: 404, body: 'no_service' });
     const event = sqsEventFor([{ service: 'nestjs' }, { service: 'python-api' }]);
-    const output = captureOutput();
-    let result;
-    try {
-      result = await handlerFor()(event, context());
-    } finally {
-      output.restore();
-    }
+    const { result, output } = await capturing(() => handlerFor()(event, context()));
 
-    expect(result!.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
     expect(slack.posts).toHaveLength(1);
     expect(output.text()).toContain('HTTP 404 no_service');
   });
@@ -199,7 +183,7 @@ describe('Slack answers', () => {
     } finally {
       output.restore();
     }
-    expect(result!.batchItemFailures).toHaveLength(1);
+    expect(result.batchItemFailures).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(2_500);
   });
 });
@@ -240,15 +224,9 @@ describe('the webhook secret (Secrets Manager mocked at the SDK edge)', () => {
       settings: SETTINGS,
     });
     const event = sqsEventFor([{ service: 'nestjs' }, { service: 'frontend' }]);
-    const output = captureOutput();
-    let result;
-    try {
-      result = await handler(event, context());
-    } finally {
-      output.restore();
-    }
+    const { result, output } = await capturing(() => handler(event, context()));
 
-    expect(result!.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
     expect(slack.posts).toHaveLength(0);
     expect(output.text()).toContain(reason);
     expect(output.text()).not.toContain('STOREDSECRETVALUE');

@@ -40,3 +40,15 @@ export function captureOutput(): { text: () => string; lines: () => Record<strin
     restore: () => spies.forEach((spy) => spy.mockRestore()),
   };
 }
+
+/** Runs `work` with stdout/stderr captured; the output stays readable after the capture ends. */
+export async function capturing<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; output: ReturnType<typeof captureOutput> }> {
+  const output = captureOutput();
+  try {
+    return { result: await work(), output };
+  } finally {
+    output.restore();
+  }
+}

@@ -1,9 +1,7 @@
 // cloudwatch: mirrors legacy modules/cloudwatch. Aurora and ECS alarms -> encrypted SNS topic ->
 // alert-service Lambda (bundled zip) -> Slack; failed deliveries are kept in an SQS queue.
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
@@ -14,9 +12,9 @@ import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
 import { queueNotEmptyAlarm } from '../shared/queue-alarm';
-import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
-import { BASIC_EXECUTION_POLICY_ARN } from '../slack-notifier';
-import { readSecretStatements, webhookSecretReference } from '../shared/webhook-secret';
+import { slackFunctionRole } from '../shared/function-role';
+import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
+import { webhookSecretReference } from '../shared/webhook-secret';
 import { AlarmTopic } from './alarm-topic';
 import { createAlarms } from './alarms';
 import { alertServiceEnvironment } from './function-environment';
@@ -59,22 +57,14 @@ export class Cloudwatch extends Construct {
       policy: policyDocument([denyInsecureTransport('sqs:*', this.failureQueue.arn)]),
     }).overrideLogicalId(logicalId('failureQueuePolicy'));
 
-    const role = new IamRole(this, 'role', {
-      name: names.role,
-      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com', account.accountId),
+    const { role, basicExecution, secretPolicy } = slackFunctionRole(this, {
+      roleName: names.role,
+      secretPolicyName: names.secretPolicy,
+      accountId: account.accountId,
+      secret,
+      secretKmsKeyArn: settings.webhookSecretKmsKeyArn,
+      logicalId,
     });
-    role.overrideLogicalId(logicalId('role'));
-    const basic = new IamRolePolicyAttachment(this, 'basic_execution', {
-      role: role.name,
-      policyArn: BASIC_EXECUTION_POLICY_ARN,
-    });
-    basic.overrideLogicalId(logicalId('basicExecution'));
-    const secretPolicy = new IamRolePolicy(this, 'secret_policy', {
-      name: names.secretPolicy,
-      role: role.id,
-      policy: policyDocument(readSecretStatements(secret, settings.webhookSecretKmsKeyArn)),
-    });
-    secretPolicy.overrideLogicalId(logicalId('secretPolicy'));
     const failurePolicy = new IamRolePolicy(this, 'failure_policy', {
       name: names.failurePolicy,
       role: role.id,
@@ -95,7 +85,7 @@ export class Cloudwatch extends Construct {
       logGroupName: names.logGroup,
       logRetentionDays: settings.logRetentionDays,
       logicalIds: { function: logicalId('function'), logGroup: logicalId('logGroup') },
-      dependsOn: [basic, secretPolicy],
+      dependsOn: [basicExecution, secretPolicy],
     });
     const fn = this.function.function;
 

@@ -2,9 +2,7 @@
 // roles -> EventBridge rule -> SQS (with a DLQ) -> Lambda in batches -> one Slack summary.
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
@@ -15,15 +13,14 @@ import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
 import { queueNotEmptyAlarm } from '../shared/queue-alarm';
-import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
-import { readSecretStatements, webhookSecretReference } from '../shared/webhook-secret';
+import { slackFunctionRole } from '../shared/function-role';
+import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
+import { webhookSecretReference } from '../shared/webhook-secret';
 import { updateServicePattern } from './event-pattern';
 import { slackNotifierEnvironment } from './function-environment';
 import { ManagementTrail } from './management-trail';
 import { notifierLogicalId as logicalId, notifierNames } from './names';
 
-/** AWS managed policy of the legacy `lambda_basic` attachment (logs:CreateLogStream/PutLogEvents). */
-export const BASIC_EXECUTION_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 const QUEUE_RETENTION_SECONDS = 3600;
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
@@ -124,17 +121,14 @@ export class SlackNotifier extends Construct {
       arn: this.queue.arn,
     }).overrideLogicalId(logicalId('target'));
 
-    const role = new IamRole(this, 'role', {
-      name: names.role,
-      assumeRolePolicy: serviceTrustPolicy('lambda.amazonaws.com', account.accountId),
+    const { role, basicExecution, secretPolicy } = slackFunctionRole(this, {
+      roleName: names.role,
+      secretPolicyName: names.secretPolicy,
+      accountId: account.accountId,
+      secret,
+      secretKmsKeyArn: settings.webhookSecretKmsKeyArn,
+      logicalId,
     });
-    role.overrideLogicalId(logicalId('role'));
-
-    const basic = new IamRolePolicyAttachment(this, 'basic_execution', {
-      role: role.name,
-      policyArn: BASIC_EXECUTION_POLICY_ARN,
-    });
-    basic.overrideLogicalId(logicalId('basicExecution'));
 
     const sqsPolicy = new IamRolePolicy(this, 'sqs_policy', {
       name: names.sqsPolicy,
@@ -149,13 +143,6 @@ export class SlackNotifier extends Construct {
     });
     sqsPolicy.overrideLogicalId(logicalId('sqsPolicy'));
 
-    const secretPolicy = new IamRolePolicy(this, 'secret_policy', {
-      name: names.secretPolicy,
-      role: role.id,
-      policy: policyDocument(readSecretStatements(secret, settings.webhookSecretKmsKeyArn)),
-    });
-    secretPolicy.overrideLogicalId(logicalId('secretPolicy'));
-
     this.function = new BundledFunction(this, 'function', {
       source: 'slack-notifier',
       functionName: names.function,
@@ -167,7 +154,7 @@ export class SlackNotifier extends Construct {
       logGroupName: names.logGroup,
       logRetentionDays: settings.logRetentionDays,
       logicalIds: { function: logicalId('function'), logGroup: logicalId('logGroup') },
-      dependsOn: [basic, secretPolicy],
+      dependsOn: [basicExecution, secretPolicy],
     });
 
     this.eventSourceMapping = new LambdaEventSourceMapping(this, 'event_source_mapping', {
