@@ -2,16 +2,22 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { startFakeSecretsManager } from './support/fake-secrets-manager';
 import { startFakeSlack, type FakeSlack } from './support/slack-server';
 
 const ROOT = path.join(__dirname, '..');
 const run = promisify(execFile);
 
-async function invoke(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function invoke(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/invoke.ts', ...args], {
       cwd: ROOT,
-      env: { ...process.env, SLACK_WEBHOOK_SECRET_ID: '' },
+      env: { ...process.env, SLACK_WEBHOOK_SECRET_ID: '', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -25,6 +31,12 @@ beforeAll(async () => {
   slack = await startFakeSlack();
 });
 afterAll(() => slack.close());
+beforeEach(() => slack.answer());
+
+const SCRATCH = mkdtempSync(path.join(tmpdir(), 'invoke-test-'));
+const BAD_JSON = path.join(SCRATCH, 'cut-off.json');
+writeFileSync(BAD_JSON, '{"Records": [');
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
 describe('npm run invoke', () => {
   it('runs slack-notifier on an event file, posts to --webhook-url, prints the batch response', async () => {
@@ -47,8 +59,41 @@ describe('npm run invoke', () => {
     expect(slack.posts[0]!.body).toContain('ECS Scheduled Scaling Summary: dev');
   }, 30_000);
 
+  it('without --webhook-url reads the secret named by the environment config, through the real AWS SDK', async () => {
+    slack.posts.length = 0;
+    const secrets = await startFakeSecretsManager({
+      'ecs-scheduler/dev/slack-webhook': JSON.stringify({ webhook_url: slack.url }),
+    });
+    try {
+      const result = await invoke(
+        ['slack-notifier', '--event', '__tests__/fixtures/slack-notifier/scale-down.json', '--env', 'dev'],
+        {
+          AWS_REGION: 'ap-northeast-2',
+          AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
+          AWS_SECRET_ACCESS_KEY: 'example-secret-access-key',
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+        },
+      );
+
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ batchItemFailures: [] });
+      expect(result.stderr).toContain('reading the webhook URL from secret "ecs-scheduler/dev/slack-webhook"');
+      expect(result.stderr).not.toContain(slack.url);
+      expect(secrets.requests.map((r) => r.body.SecretId)).toEqual(['ecs-scheduler/dev/slack-webhook']);
+      expect(slack.posts).toHaveLength(1);
+      expect(slack.posts[0]!.body).toContain('python-api');
+    } finally {
+      await secrets.close();
+    }
+  }, 30_000);
+
   it.each([
     [['nope', '--event', 'x.json'], 'unknown function "nope"'],
+    [['slack-notifier', '--event', BAD_JSON], `--event ${BAD_JSON}: not JSON`],
+    [
+      ['slack-notifier', '--event', 'package.json', '--webhook-url', 'http://hooks.example.com/services/x'],
+      '--webhook-url must be an https:// URL',
+    ],
     [['slack-notifier'], '--event <file.json> is required'],
     [['slack-notifier', '--event', 'missing.json'], '--event missing.json: cannot read it (ENOENT)'],
     [['slack-notifier', '--event', 'package.json', '--env', 'prod'], '--env prod: no such environment'],

@@ -1,4 +1,8 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { KnownBlock } from '@slack/types';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler, type HandlerDeps } from '../functions/slack-notifier/handler';
@@ -107,7 +111,7 @@ describe('bad records are reported, never dropped', () => {
     const text = readable(posted());
     expect(text).toContain('user-service');
     expect(text).toContain('1 succeeded, 0 failed, 2 unreadable');
-    expect(text).toContain('2 record(s) could not be read');
+    expect(text).toContain('2 records could not be read.* They go back to the queue');
     const errors = output
       .lines()
       .filter((line) => line.message === 'Record could not be read; it returns to the queue');
@@ -210,17 +214,38 @@ describe('the webhook secret (Secrets Manager mocked at the SDK edge)', () => {
     });
   });
 
+  // What an operator might store by mistake; none of it may reach a log line.
+  const STORED_URL = 'https://hooks.slack.com/services/T0STORED/B0STORED/STOREDSECRETVALUE';
+
   it.each([
-    ['not JSON', { SecretString: slack?.url ?? 'https://hooks.slack.com/services/T/B/x' }, 'is not JSON'],
+    [
+      'not JSON (the bare URL)',
+      () => secrets.on(GetSecretValueCommand).resolves({ SecretString: STORED_URL }),
+      'is not JSON',
+    ],
     [
       'missing webhook_url',
-      { SecretString: '{"url":"https://hooks.slack.com/services/T/B/x"}' },
+      () => secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ url: STORED_URL }) }),
       'holds no webhook URL',
     ],
-  ])('a secret that is %s fails every record, with a clear log and no URL in it', async (name, answer, reason) => {
-    secrets.on(GetSecretValueCommand).resolves(answer);
+    [
+      'not found',
+      () =>
+        secrets.on(GetSecretValueCommand).rejects(
+          new ResourceNotFoundException({
+            message: "Secrets Manager can't find the specified secret.",
+            $metadata: {},
+          }),
+        ),
+      'could not read secret "ecs-scheduler/dev/not-found" (ResourceNotFoundException); check it exists',
+    ],
+  ])('a secret that is %s fails every record, with a clear log and no URL in it', async (name, arrange, reason) => {
+    arrange();
     const handler = createHandler({
-      webhookUrl: webhookUrlFromSecret({ SLACK_WEBHOOK_SECRET_ID: `ecs-scheduler/dev/${name.replace(/ /g, '-')}` }),
+      webhookUrl: webhookUrlFromSecret({
+        // One secret name per case: the Powertools cache is keyed by name.
+        SLACK_WEBHOOK_SECRET_ID: `ecs-scheduler/dev/${name.replace(/[^a-z]+/gi, '-').replace(/-$/, '')}`,
+      }),
       settings: SETTINGS,
     });
     const event = sqsEventFor([{ service: 'nestjs' }, { service: 'frontend' }]);
@@ -228,7 +253,9 @@ describe('the webhook secret (Secrets Manager mocked at the SDK edge)', () => {
 
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
     expect(slack.posts).toHaveLength(0);
-    expect(output.text()).toContain(reason);
+    const logged = output.lines().find((line) => line.message === 'Slack webhook URL unavailable');
+    expect(logged?.reason).toContain(reason);
+    expect(output.text()).toContain('Summary not delivered; every record of the batch returns to the queue');
     expect(output.text()).not.toContain('STOREDSECRETVALUE');
   });
 });
@@ -256,13 +283,48 @@ describe('logs', () => {
 });
 
 describe('settings', () => {
-  it('refuse to start without ENVIRONMENT, naming the variable', () => {
-    const saved = process.env.ENVIRONMENT;
-    delete process.env.ENVIRONMENT;
+  const withEnv = <T>(values: Record<string, string | undefined>, work: () => T): T => {
+    const saved = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+    const apply = (next: Record<string, string | undefined>) => {
+      for (const [key, value] of Object.entries(next)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    };
+    apply(values);
     try {
-      expect(() => createHandler({ webhookUrl: fixedWebhookUrl(slack.url) })).toThrow(/ENVIRONMENT is not set/);
+      return work();
     } finally {
-      if (saved !== undefined) process.env.ENVIRONMENT = saved;
+      apply(saved);
     }
+  };
+
+  it.each([
+    ['ENVIRONMENT unset', { ENVIRONMENT: undefined, TIMEZONE: undefined }, 'ENVIRONMENT is not set'],
+    ['ENVIRONMENT blank', { ENVIRONMENT: '  ', TIMEZONE: undefined }, 'ENVIRONMENT is not set'],
+    ['TIMEZONE not IANA', { ENVIRONMENT: 'dev', TIMEZONE: 'KST' }, 'TIMEZONE "KST" is not an IANA time zone'],
+  ])('refuse to start with %s, naming the variable in the error and the log', (_, env, reason) => {
+    const output = captureOutput();
+    try {
+      withEnv(env, () => expect(() => createHandler({ webhookUrl: fixedWebhookUrl(slack.url) })).toThrow(reason));
+    } finally {
+      output.restore();
+    }
+    expect(output.lines()).toContainEqual(
+      expect.objectContaining({ level: 'CRITICAL', reason: expect.stringContaining(reason) }),
+    );
+  });
+
+  it('read ENVIRONMENT and TIMEZONE as the stack sets them, with injected values taking precedence', async () => {
+    const event = sqsEventFor([{ service: 'nestjs', atSecond: 30 }]);
+    await withEnv({ ENVIRONMENT: 'stg', TIMEZONE: 'UTC' }, () =>
+      createHandler({ webhookUrl: fixedWebhookUrl(slack.url), delivery: FAST })(event, context()),
+    );
+    await withEnv({ ENVIRONMENT: 'stg', TIMEZONE: undefined }, () =>
+      createHandler({ webhookUrl: fixedWebhookUrl(slack.url), settings: { environment: 'dev' } })(event, context()),
+    );
+
+    expect(readable(posted(0))).toContain('*Environment:* stg\n*Time:* 2026-11-23 00:00 UTC');
+    expect(readable(posted(1))).toContain('*Environment:* dev\n*Time:* 2026-11-23 09:00 KST');
   });
 });

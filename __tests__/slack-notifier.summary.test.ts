@@ -178,6 +178,33 @@ describe('the summary message', () => {
     expect(messages.length).toBe(count <= 500 ? 1 : messages.length);
     if (messages.length > 1) expect(messages[0]!.text).toContain(`(part 1/${messages.length})`);
   });
+  it('counts an unreadable record and says where it goes', () => {
+    const [message] = summaryMessages({
+      environment: 'dev',
+      timeZone: 'Asia/Seoul',
+      results: [result('a')],
+      unreadable: 1,
+    });
+    const texts = sectionTexts(message!.blocks!);
+    expect(texts[0]).toContain('*Total:* 1 succeeded, 0 failed, 1 unreadable');
+    expect(texts.at(-1)).toMatch(
+      /^\*1 record could not be read\.\* It goes back to the queue and, after the retries, to the dead-letter queue/,
+    );
+    expect((message!.blocks![0] as { text: { text: string } }).text.text).toMatch(/^⚠️/);
+  });
+
+  it('keeps a service name longer than the column whole', () => {
+    const long = `payments-reconciliation-batch-worker-${'x'.repeat(60)}`;
+    const [message] = summaryMessages({
+      environment: 'dev',
+      timeZone: 'Asia/Seoul',
+      results: [result('nestjs'), result(long)],
+      unreadable: 0,
+    });
+    const table = sectionTexts(message!.blocks!)[1]!;
+    expect(table).toContain(`${long} │ Scale Up (→1)`);
+    expect(table).toMatch(/\nnestjs {34} │ Scale Up \(→1\)/);
+  });
 });
 
 describe('the time range', () => {

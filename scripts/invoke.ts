@@ -74,6 +74,16 @@ function localContext(functionName: string): Context {
   };
 }
 
+/** A bad --webhook-url is a usage error (exit 2); the message never repeats the URL. */
+async function checkWebhookUrl(url: string): Promise<void> {
+  const { validateWebhookUrl } = await import('../functions/shared/webhook-url');
+  try {
+    validateWebhookUrl(url, '--webhook-url');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 function readEvent(file: string): unknown {
   let text: string;
   try {
@@ -99,15 +109,28 @@ async function main(argv: string[]): Promise<number> {
   if (!entry || extra.length > 0) throw new UsageError(name ? `unknown function "${name}"` : 'which function?');
   if (!values.event) throw new UsageError('--event <file.json> is required');
   const event = readEvent(values.event);
+  const webhookUrl = values['webhook-url'];
+  if (webhookUrl !== undefined) await checkWebhookUrl(webhookUrl);
   const envName = values.env ?? 'dev';
   const variables = await entry.environment(envName);
-  const webhookUrl = values['webhook-url'];
   for (const [key, value] of Object.entries(variables)) {
     if (key === 'SLACK_WEBHOOK_SECRET_ID' && process.env[key]) continue; // the caller's choice wins
     process.env[key] = value;
   }
-  if (!webhookUrl && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION) {
-    process.env.AWS_REGION = (await configOf(envName)).region;
+  if (!webhookUrl) {
+    const secretId = process.env.SLACK_WEBHOOK_SECRET_ID;
+    if (!secretId) {
+      throw new UsageError(
+        'no --webhook-url and no SLACK_WEBHOOK_SECRET_ID: give one (the secret needs AWS credentials)',
+      );
+    }
+    if (!process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION) {
+      process.env.AWS_REGION = (await configOf(envName)).region;
+    }
+    process.stderr.write(
+      `no --webhook-url: reading the webhook URL from secret "${secretId}" (SLACK_WEBHOOK_SECRET_ID) ` +
+        `in ${process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION} with your AWS credentials\n`,
+    );
   }
 
   // Logs (Powertools writes to stdout) go to stderr while the handler runs: stdout is the result only.

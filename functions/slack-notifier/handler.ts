@@ -8,16 +8,19 @@ import { deadlineOf, deliverAll, type DeliverySetup } from '../shared/deliver';
 import { createLogger } from '../shared/logger';
 import { webhookUrlFromSecret, type WebhookUrlSource } from '../shared/webhook-url';
 import { readScalingResult, type ScalingResult, UnreadableRecord } from './cloudtrail';
-import { type Settings, settingsFromEnv } from './settings';
+import { type Settings, SettingsError, settingsFromEnv } from './settings';
 import { summaryMessages } from './summary';
 
+export const SERVICE_NAME = 'slack-notifier';
+
+/** Retry tuning and test seams passed through to the shared delivery (the deadline comes from the context). */
 export type DeliveryTuning = Partial<Omit<DeliverySetup, 'webhookUrl' | 'deadline' | 'logger'>>;
 
 export interface HandlerDeps {
   /** Default: the secret named by SLACK_WEBHOOK_SECRET_ID, cached. */
   webhookUrl?: WebhookUrlSource;
-  /** Default: from ENVIRONMENT and TIMEZONE. */
-  settings?: Settings;
+  /** Overrides ENVIRONMENT and TIMEZONE. */
+  settings?: Partial<Settings>;
   logger?: Logger;
   delivery?: DeliveryTuning;
 }
@@ -25,8 +28,8 @@ export interface HandlerDeps {
 export type SlackNotifierHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
-  const settings = deps.settings ?? settingsFromEnv();
-  const logger = deps.logger ?? createLogger('slack-notifier');
+  const logger = deps.logger ?? createLogger(process.env.POWERTOOLS_SERVICE_NAME || SERVICE_NAME);
+  const settings = checkedSettings(deps.settings, logger);
   const webhookUrl = deps.webhookUrl ?? webhookUrlFromSecret();
 
   return async (event, context) => {
@@ -67,6 +70,16 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
     });
     return { batchItemFailures: records.map((record) => ({ itemIdentifier: record.messageId })) };
   };
+}
+
+/** Stops the cold start on bad configuration, with a log line naming the variable. */
+function checkedSettings(overrides: Partial<Settings> | undefined, logger: Logger): Settings {
+  try {
+    return settingsFromEnv(process.env, overrides);
+  } catch (error) {
+    if (error instanceof SettingsError) logger.critical('Invalid configuration', { reason: error.message });
+    throw error;
+  }
 }
 
 /** SQS delivers at least once: the same CloudTrail event may arrive twice. */

@@ -1,4 +1,6 @@
 // Configuration from the environment variables the stack sets (constructs/slack-notifier).
+// Checked when the handler is built (cold start): a missing or wrong value stops the function with
+// an error naming the variable, rather than posting summaries for an "unknown" environment.
 
 export interface Settings {
   /** ENVIRONMENT, e.g. "dev": shown in every summary. */
@@ -13,11 +15,13 @@ export class SettingsError extends Error {
   override readonly name = 'SettingsError';
 }
 
-export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
-  const environment = env.ENVIRONMENT?.trim();
-  if (!environment)
+/** The environment's values, with `overrides` (tests, local runs) taking precedence; then checked. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Settings> = {}): Settings {
+  const environment = (overrides.environment ?? env.ENVIRONMENT)?.trim();
+  if (!environment) {
     throw new SettingsError('ENVIRONMENT is not set; the stack sets it to the environment name, e.g. "dev"');
-  const timeZone = env.TIMEZONE?.trim() || DEFAULT_TIME_ZONE;
+  }
+  const timeZone = (overrides.timeZone ?? env.TIMEZONE)?.trim() || DEFAULT_TIME_ZONE;
   if (!isTimeZone(timeZone)) {
     throw new SettingsError(`TIMEZONE "${timeZone}" is not an IANA time zone such as "Asia/Seoul"`);
   }

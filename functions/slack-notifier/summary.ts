@@ -48,7 +48,9 @@ export function summaryMessages(summary: BatchSummary): SlackMessage[] {
     ...(summary.unreadable > 0
       ? [
           section(
-            `*${summary.unreadable} record(s) could not be read.* They go back to the queue and, after the retries, to the dead-letter queue; the function log names each message ID and the reason.`,
+            `*${summary.unreadable === 1 ? '1 record' : `${summary.unreadable} records`} could not be read.* ` +
+              `${summary.unreadable === 1 ? 'It goes' : 'They go'} back to the queue and, after the retries, to the ` +
+              'dead-letter queue; the function log names each message ID and the reason.',
           ),
         ]
       : []),
@@ -76,9 +78,12 @@ export function summaryMessages(summary: BatchSummary): SlackMessage[] {
 }
 
 function tableLines(results: ScalingResult[]): string[] {
-  const width = Math.min(SERVICE_COLUMN_MAX, Math.max('Service'.length, ...results.map((r) => r.service.length)));
+  let longest = 'Service'.length;
+  for (const r of results) longest = Math.max(longest, r.service.length);
+  // A name longer than the column is kept whole (its row shifts): every service stays named.
+  const width = Math.min(SERVICE_COLUMN_MAX, longest);
   const row = (service: string, action: string, status: string) =>
-    `${truncate(service, width).padEnd(width)} │ ${action.padEnd(16)} │ ${status}`;
+    `${service.padEnd(width)} │ ${action.padEnd(16)} │ ${status}`;
   return [
     row('Service', 'Action', 'Status'),
     `${'─'.repeat(width)}─┼─${'─'.repeat(16)}─┼─${'─'.repeat(8)}`,
@@ -120,8 +125,13 @@ function section(text: string): SectionBlock {
 /** `2026-11-23 09:00–09:05 KST`; both dates when the range crosses midnight. */
 export function timeRange(results: ScalingResult[], timeZone: string): string {
   if (results.length === 0) return 'no readable events';
-  const times = results.map((r) => Date.parse(r.eventTime));
-  const [first, last] = [Math.min(...times), Math.max(...times)];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of results) {
+    const at = Date.parse(r.eventTime);
+    if (at < first) first = at;
+    if (at > last) last = at;
+  }
   const start = wallClock(first, timeZone);
   const end = wallClock(last, timeZone);
   const zone = zoneLabel(timeZone, first);
