@@ -87,6 +87,34 @@ describe('npm run invoke', () => {
     }
   }, 30_000);
 
+  it('runs alert-service with --webhook-url and makes no AWS call', async () => {
+    slack.posts.length = 0;
+    const secrets = await startFakeSecretsManager({});
+    try {
+      const result = await invoke(
+        [
+          'alert-service',
+          '--event',
+          '__tests__/fixtures/alert-service/aurora-cpu-ok.json',
+          '--webhook-url',
+          slack.url,
+          '--env',
+          'dev',
+        ],
+        // Any AWS call would reach this stand-in (and be refused): none may happen.
+        { AWS_REGION: 'ap-northeast-2', AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint },
+      );
+
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ records: 1, delivered: 1 });
+      expect(secrets.requests).toEqual([]);
+      expect(slack.posts).toHaveLength(1);
+      expect(slack.posts[0]!.body).toContain('✅');
+    } finally {
+      await secrets.close();
+    }
+  }, 30_000);
+
   it.each([
     [['nope', '--event', 'x.json'], 'unknown function "nope"'],
     [['slack-notifier', '--event', BAD_JSON], `--event ${BAD_JSON}: not JSON`],

@@ -202,6 +202,16 @@ describe('slack-notifier in the dev stack', () => {
       expect(queue.visibility_timeout_seconds).toBe(6 * 60 + 120);
     });
 
+    it.each([
+      [{ maxReceiveCount: 6 }, "maxReceiveCount 6 x the queue's visibility timeout 660 s"],
+      [{ functionTimeoutSeconds: 150 }, "maxReceiveCount 3 x the queue's visibility timeout 1200 s"],
+    ])('rejects %j: a failing message would expire before reaching the DLQ', (change, message) => {
+      expect(() => synthJson(withNotifier((n) => Object.assign(n, change)))).toThrow(message);
+      expect(() => synthJson(withNotifier((n) => Object.assign(n, change)))).toThrow(
+        /slackNotifier\.maxReceiveCount: .*expire before reaching the dead-letter queue/,
+      );
+    });
+
     it('rejects a batch smaller than the service list, naming the field and the fix', () => {
       expect(() => synthJson(withNotifier((n) => (n.batchSize = 10)))).toThrow(ConfigError);
       expect(() => synthJson(withNotifier((n) => (n.batchSize = 10)))).toThrow(

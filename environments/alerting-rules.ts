@@ -7,18 +7,34 @@ export function defaultBatchSize(serviceCount: number): number {
   return Math.min(10000, Math.max(10, 2 * serviceCount));
 }
 
+/** The notifier queue keeps messages 1 h (the spec's retention). */
+export const NOTIFIER_QUEUE_RETENTION_SECONDS = 3600;
+
+/** AWS's guidance: at least six times the function timeout, plus the batching window. */
+export function queueVisibilityTimeout(functionTimeoutSeconds: number, batchingWindowSeconds: number): number {
+  return 6 * functionTimeoutSeconds + batchingWindowSeconds;
+}
+
 function notifierRules(env: EnvironmentConfig): RuleViolation[] {
-  const { batchSize } = env.slackNotifier;
+  const { batchSize, maxReceiveCount, functionTimeoutSeconds, batchingWindowSeconds } = env.slackNotifier;
   const services = env.scheduler.services.length;
+  const found: RuleViolation[] = [];
   if (batchSize !== undefined && batchSize < services) {
-    return [
-      {
-        path: ['slackNotifier', 'batchSize'],
-        message: `batchSize ${batchSize} is below the ${services} scheduled services, so one scaling wave would be split into several Slack messages; use at least ${services} or leave it out (default ${defaultBatchSize(services)})`,
-      },
-    ];
+    found.push({
+      path: ['slackNotifier', 'batchSize'],
+      message: `batchSize ${batchSize} is below the ${services} scheduled services, so one scaling wave would be split into several Slack messages; use at least ${services} or leave it out (default ${defaultBatchSize(services)})`,
+    });
   }
-  return [];
+  // A message must be able to fail maxReceiveCount times before SQS's retention drops it,
+  // or it vanishes instead of reaching the dead-letter queue.
+  const visibility = queueVisibilityTimeout(functionTimeoutSeconds, batchingWindowSeconds);
+  if (maxReceiveCount * visibility >= NOTIFIER_QUEUE_RETENTION_SECONDS) {
+    found.push({
+      path: ['slackNotifier', 'maxReceiveCount'],
+      message: `maxReceiveCount ${maxReceiveCount} x the queue's visibility timeout ${visibility} s (6 x functionTimeoutSeconds + batchingWindowSeconds) is ${maxReceiveCount * visibility} s, not below the queue's 1 h retention: a failing message would expire before reaching the dead-letter queue. Lower maxReceiveCount or functionTimeoutSeconds`,
+    });
+  }
+  return found;
 }
 
 function cloudwatchRules(env: EnvironmentConfig): RuleViolation[] {

@@ -8,7 +8,11 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { defaultBatchSize } from '../../environments/alerting-rules';
+import {
+  defaultBatchSize,
+  NOTIFIER_QUEUE_RETENTION_SECONDS,
+  queueVisibilityTimeout,
+} from '../../environments/alerting-rules';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
@@ -21,7 +25,6 @@ import { slackNotifierEnvironment } from './function-environment';
 import { ManagementTrail } from './management-trail';
 import { notifierLogicalId as logicalId, notifierNames } from './names';
 
-const QUEUE_RETENTION_SECONDS = 3600;
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 export interface SlackNotifierProps {
@@ -31,11 +34,6 @@ export interface SlackNotifierProps {
   schedulerRoleNames: string[];
   /** Where the DLQ alarm goes (the cloudwatch module's topic), when there is one. */
   alarmTopicArn?: string;
-}
-
-/** AWS's guidance: at least six times the function timeout, plus the batching window. */
-export function queueVisibilityTimeout(functionTimeoutSeconds: number, batchingWindowSeconds: number): number {
-  return 6 * functionTimeoutSeconds + batchingWindowSeconds;
 }
 
 export class SlackNotifier extends Construct {
@@ -84,7 +82,7 @@ export class SlackNotifier extends Construct {
 
     this.queue = new SqsQueue(this, 'queue', {
       name: names.queue,
-      messageRetentionSeconds: QUEUE_RETENTION_SECONDS,
+      messageRetentionSeconds: NOTIFIER_QUEUE_RETENTION_SECONDS,
       visibilityTimeoutSeconds: queueVisibilityTimeout(settings.functionTimeoutSeconds, settings.batchingWindowSeconds),
       receiveWaitTimeSeconds: 0,
       sqsManagedSseEnabled: true,
