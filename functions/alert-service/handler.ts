@@ -3,27 +3,17 @@
 // retries it and the on-failure destination keeps the event. All records are tried before that.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { deadlineOf, deliverAll, type DeliverySetup } from '../shared/deliver';
+import { deadlineOf, deliverAll, type SlackHandlerDeps } from '../shared/deliver';
 import { createLogger } from '../shared/logger';
 import type { SlackMessage } from '../shared/slack-webhook';
-import { webhookUrlFromSecret, type WebhookUrlSource } from '../shared/webhook-url';
+import { webhookUrlFromSecret } from '../shared/webhook-url';
 import { type Notification, parseRecord } from './alarm';
 import { genericMessage, toSlackMessage } from './message';
 import { type Settings, settingsFromEnv } from './settings';
 
 export const SERVICE_NAME = 'alert-service';
 
-/** Retry tuning and test seams passed through to the shared delivery. */
-export type DeliveryTuning = Partial<Omit<DeliverySetup, 'webhookUrl' | 'deadline' | 'logger'>>;
-
-export interface HandlerDeps {
-  /** Default: the secret named by SLACK_WEBHOOK_SECRET_ID (cached). */
-  webhookUrl?: WebhookUrlSource;
-  /** Overrides the values read from the environment. */
-  settings?: Partial<Settings>;
-  logger?: Logger;
-  delivery?: DeliveryTuning;
-}
+export type HandlerDeps = SlackHandlerDeps<Settings>;
 
 export interface AlertServiceResult {
   records: number;

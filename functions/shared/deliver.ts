@@ -51,3 +51,16 @@ export async function deliverAll(messages: SlackMessage[], setup: DeliverySetup)
   }
   return { delivered: true, posts };
 }
+
+/** Retry tuning and test seams passed through to the delivery (the deadline comes from the context). */
+export type DeliveryTuning = Partial<Omit<DeliverySetup, 'webhookUrl' | 'deadline' | 'logger'>>;
+
+/** What tests and `npm run invoke` may inject into a handler; production passes nothing. */
+export interface SlackHandlerDeps<Settings> {
+  /** Default: the secret named by SLACK_WEBHOOK_SECRET_ID, cached. */
+  webhookUrl?: WebhookUrlSource;
+  /** Overrides the values read from the environment variables. */
+  settings?: Partial<Settings>;
+  logger?: Logger;
+  delivery?: DeliveryTuning;
+}

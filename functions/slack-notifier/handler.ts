@@ -4,26 +4,16 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { deadlineOf, deliverAll, type DeliverySetup } from '../shared/deliver';
+import { deadlineOf, deliverAll, type SlackHandlerDeps } from '../shared/deliver';
 import { createLogger } from '../shared/logger';
-import { webhookUrlFromSecret, type WebhookUrlSource } from '../shared/webhook-url';
+import { webhookUrlFromSecret } from '../shared/webhook-url';
 import { readScalingResult, type ScalingResult, UnreadableRecord } from './cloudtrail';
 import { type Settings, SettingsError, settingsFromEnv } from './settings';
 import { summaryMessages } from './summary';
 
 export const SERVICE_NAME = 'slack-notifier';
 
-/** Retry tuning and test seams passed through to the shared delivery (the deadline comes from the context). */
-export type DeliveryTuning = Partial<Omit<DeliverySetup, 'webhookUrl' | 'deadline' | 'logger'>>;
-
-export interface HandlerDeps {
-  /** Default: the secret named by SLACK_WEBHOOK_SECRET_ID, cached. */
-  webhookUrl?: WebhookUrlSource;
-  /** Overrides ENVIRONMENT and TIMEZONE. */
-  settings?: Partial<Settings>;
-  logger?: Logger;
-  delivery?: DeliveryTuning;
-}
+export type HandlerDeps = SlackHandlerDeps<Settings>;
 
 export type SlackNotifierHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
