@@ -2,7 +2,8 @@
 // to the 127.0.0.1 Slack stand-in, and the posted JSON is checked against seed 004.
 import { parseRecord } from '../functions/alert-service/alarm';
 import { createHandler } from '../functions/alert-service/handler';
-import { codeBlock, formatTime, mrkdwn, toSlackMessage, truncate } from '../functions/alert-service/message';
+import { formatTime, toSlackMessage } from '../functions/alert-service/message';
+import { codeBlock, mrkdwn, truncate } from '../functions/shared/slack-text';
 import { settingsFromEnv, type Settings } from '../functions/alert-service/settings';
 import { fixedWebhookUrl } from '../functions/shared/webhook-url';
 import {

@@ -3,6 +3,8 @@
 // from the alarm is escaped for mrkdwn and truncated, so a long or odd value cannot break the post.
 import type { MessageAttachment } from '@slack/types';
 import type { SlackMessage } from '../shared/slack-webhook';
+import { codeBlock, inlineCode, mrkdwn, plain } from '../shared/slack-text';
+import { wallClock, zoneAbbreviation } from '../shared/wall-clock';
 import type { CloudWatchAlarm, Dimension, GenericNotification, MetricQuery, Notification } from './alarm';
 import type { Settings } from './settings';
 import { formatPeriod, formatStatistic, formatThreshold, unitOf } from './units';
@@ -159,73 +161,10 @@ export function alarmConsoleUrl(alarm: CloudWatchAlarm): string | undefined {
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarm.name)}`;
 }
 
-const SHORT_ZONE_NAMES: Record<string, string> = { 'Asia/Seoul': 'KST', UTC: 'UTC', 'Etc/UTC': 'UTC' };
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** "2026-11-23 09:05:00 KST": wall-clock time in the zone, by Intl (no fixed offsets). */
+/** "2026-11-23 09:05:00 KST": wall-clock time in the zone. */
 export function formatTime(epochMs: number, timeZone: string): string {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(new Date(epochMs)).map((p) => [p.type, p.value]));
-  const zone = SHORT_ZONE_NAMES[timeZone] ?? parts.timeZoneName ?? timeZone;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${zone}`;
-}
-
-// --- mrkdwn helpers -------------------------------------------------------------------------
-
-/** Cuts to `max` code points (never inside a surrogate pair), marking the cut with "…". */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
-/** Slack's three control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Text shown as is: truncated, then escaped. */
-export function plain(text: string, max: number): string {
-  return escapeMrkdwn(truncate(text.trim(), max));
-}
-
-/** A ``` block; backticks inside become "ˋ" so the block cannot be closed early. */
-export function codeBlock(text: string, max: number): string {
-  return `\`\`\`${plain(text, max).replace(/`/g, 'ˋ')}\`\`\``;
-}
-
-function inlineCode(text: string, max: number): string {
-  return `\`${plain(text, max).replace(/`/g, 'ˋ')}\``;
-}
-
-/**
- * Free text that may use mrkdwn (alarm descriptions with `code` and Korean): kept as written,
- * but an unclosed ``` block is closed and a lone backtick is neutralised, so the rest of the
- * message keeps its formatting even after truncation.
- */
-export function mrkdwn(text: string, max: number): string {
-  let value = plain(text, max);
-  if ((value.split('```').length - 1) % 2 === 1) value += '\n```';
-  const singles: number[] = [];
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith('```', i)) i += 2;
-    else if (value[i] === '`') singles.push(i);
-  }
-  const lone = singles.length % 2 === 1 ? singles[singles.length - 1] : undefined;
-  return lone === undefined ? value : `${value.slice(0, lone)}ˋ${value.slice(lone + 1)}`;
+  const clock = wallClock(epochMs, timeZone);
+  return `${clock.date} ${clock.time}:${clock.seconds} ${zoneAbbreviation(timeZone) ?? clock.zoneName}`;
 }
 
 function short(title: string, value: string): Field {

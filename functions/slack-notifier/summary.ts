@@ -3,7 +3,9 @@
 // fallback, within Slack's limits (50 blocks, 3,000 characters per section); split into parts only
 // when one message cannot hold it.
 import type { HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { escapeMrkdwn as escape, truncate } from '../shared/slack-text';
 import type { SlackMessage } from '../shared/slack-webhook';
+import { wallClock, zoneAbbreviation } from '../shared/wall-clock';
 import type { ScalingResult } from './cloudtrail';
 
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150 } as const;
@@ -134,51 +136,9 @@ export function timeRange(results: ScalingResult[], timeZone: string): string {
   }
   const start = wallClock(first, timeZone);
   const end = wallClock(last, timeZone);
-  const zone = zoneLabel(timeZone, first);
+  const zone = zoneAbbreviation(timeZone) ?? `${start.zoneName} (${timeZone})`;
   if (start.date !== end.date) return `${start.date} ${start.time} – ${end.date} ${end.time} ${zone}`;
   return start.time === end.time
     ? `${start.date} ${start.time} ${zone}`
     : `${start.date} ${start.time}–${end.time} ${zone}`;
-}
-
-const ZONE_ABBREVIATIONS: Record<string, string> = {
-  'Asia/Seoul': 'KST',
-  'Asia/Tokyo': 'JST',
-  UTC: 'UTC',
-  'Etc/UTC': 'UTC',
-};
-
-function zoneLabel(timeZone: string, at: number): string {
-  const known = ZONE_ABBREVIATIONS[timeZone];
-  if (known) return known;
-  const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
-    .formatToParts(at)
-    .find((p) => p.type === 'timeZoneName');
-  return `${part?.value ?? ''} (${timeZone})`.trim();
-}
-
-function wallClock(at: number, timeZone: string): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-}
-
-/** Slack mrkdwn control characters. */
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
