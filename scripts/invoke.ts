@@ -6,51 +6,43 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
+import type { EnvironmentConfig } from '../environments';
+import type { WebhookUrlSource } from '../functions/shared/webhook-url';
 
+type Handler = (event: never, context: Context) => Promise<unknown>;
+
+/** Both handlers take the same injections (functions/shared/deliver.ts SlackHandlerDeps). */
 interface FunctionEntry {
-  /** Builds the handler; the environment variables are set before this runs. */
-  load: (webhookUrl?: string) => Promise<(event: never, context: Context) => Promise<unknown>>;
+  handlerModule: () => Promise<{ createHandler: (deps: { webhookUrl?: WebhookUrlSource }) => Handler }>;
   /** Variables the stack would set, from the environment config. */
-  environment: (envName: string) => Promise<Record<string, string>>;
+  environment: (config: EnvironmentConfig) => Promise<Record<string, string>>;
 }
 
-async function configOf(envName: string) {
+const FUNCTIONS: Record<string, FunctionEntry> = {
+  'slack-notifier': {
+    handlerModule: () => import('../functions/slack-notifier/handler'),
+    environment: async (config) =>
+      (await import('../constructs/slack-notifier/function-environment')).slackNotifierEnvironment(
+        config,
+        config.slackNotifier.webhookSecret,
+      ),
+  },
+  'alert-service': {
+    handlerModule: () => import('../functions/alert-service/handler'),
+    environment: async (config) =>
+      (await import('../constructs/cloudwatch/function-environment')).alertServiceEnvironment(
+        config,
+        config.cloudwatch.webhookSecret,
+      ),
+  },
+};
+
+async function configOf(envName: string): Promise<EnvironmentConfig> {
   const { loadEnvironments } = await import('../environments');
   const config = loadEnvironments().find((env) => env.name === envName);
   if (!config) throw new UsageError(`--env ${envName}: no such environment (see environments/index.ts)`);
   return config;
 }
-
-const FUNCTIONS: Record<string, FunctionEntry> = {
-  'slack-notifier': {
-    load: async (webhookUrl) => {
-      const [{ createHandler }, { fixedWebhookUrl }] = await Promise.all([
-        import('../functions/slack-notifier/handler'),
-        import('../functions/shared/webhook-url'),
-      ]);
-      return createHandler(webhookUrl ? { webhookUrl: fixedWebhookUrl(webhookUrl) } : {});
-    },
-    environment: async (envName) => {
-      const config = await configOf(envName);
-      const { slackNotifierEnvironment } = await import('../constructs/slack-notifier/function-environment');
-      return slackNotifierEnvironment(config, config.slackNotifier.webhookSecret);
-    },
-  },
-  'alert-service': {
-    load: async (webhookUrl) => {
-      const [{ createHandler }, { fixedWebhookUrl }] = await Promise.all([
-        import('../functions/alert-service/handler'),
-        import('../functions/shared/webhook-url'),
-      ]);
-      return createHandler(webhookUrl ? { webhookUrl: fixedWebhookUrl(webhookUrl) } : {});
-    },
-    environment: async (envName) => {
-      const config = await configOf(envName);
-      const { alertServiceEnvironment } = await import('../constructs/cloudwatch/function-environment');
-      return alertServiceEnvironment(config, config.cloudwatch.webhookSecret);
-    },
-  },
-};
 
 const USAGE = `usage: npm run invoke -- <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--webhook-url <url>] [--env <name>]`;
 
@@ -74,11 +66,11 @@ function localContext(functionName: string): Context {
   };
 }
 
-/** A bad --webhook-url is a usage error (exit 2); the message never repeats the URL. */
-async function checkWebhookUrl(url: string): Promise<void> {
-  const { validateWebhookUrl } = await import('../functions/shared/webhook-url');
+/** The --webhook-url as a URL source; a bad one is a usage error (exit 2) that never repeats the URL. */
+async function fixedUrl(url: string): Promise<WebhookUrlSource> {
+  const { fixedWebhookUrl } = await import('../functions/shared/webhook-url');
   try {
-    validateWebhookUrl(url, '--webhook-url');
+    return fixedWebhookUrl(url);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -110,9 +102,9 @@ async function main(argv: string[]): Promise<number> {
   if (!values.event) throw new UsageError('--event <file.json> is required');
   const event = readEvent(values.event);
   const webhookUrl = values['webhook-url'];
-  if (webhookUrl !== undefined) await checkWebhookUrl(webhookUrl);
-  const envName = values.env ?? 'dev';
-  const variables = await entry.environment(envName);
+  const urlSource = webhookUrl === undefined ? undefined : await fixedUrl(webhookUrl);
+  const config = await configOf(values.env ?? 'dev');
+  const variables = await entry.environment(config);
   for (const [key, value] of Object.entries(variables)) {
     if (key === 'SLACK_WEBHOOK_SECRET_ID' && process.env[key]) continue; // the caller's choice wins
     process.env[key] = value;
@@ -125,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     if (!process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION) {
-      process.env.AWS_REGION = (await configOf(envName)).region;
+      process.env.AWS_REGION = config.region;
     }
     process.stderr.write(
       `no --webhook-url: reading the webhook URL from secret "${secretId}" (SLACK_WEBHOOK_SECRET_ID) ` +
@@ -138,7 +130,8 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   let result: unknown;
   try {
-    const handler = await entry.load(webhookUrl);
+    const { createHandler } = await entry.handlerModule();
+    const handler = createHandler(urlSource ? { webhookUrl: urlSource } : {});
     result = await handler(event as never, localContext(name!));
   } finally {
     process.stdout.write = stdoutWrite;
