@@ -103,7 +103,7 @@ describe('one invocation, one summary', () => {
 describe('bad records are reported, never dropped', () => {
   it('returns a malformed record in batchItemFailures and still posts the others, counting it', async () => {
     const event = notifierFixture('malformed-bodies');
-    const [good, cutOff, notCloudTrail] = messageIds(event);
+    const [, cutOff, notCloudTrail] = messageIds(event);
     const { result, output } = await capturing(() => handlerFor()(event, context()));
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: cutOff }, { itemIdentifier: notCloudTrail }] });
@@ -122,7 +122,6 @@ describe('bad records are reported, never dropped', () => {
         expect.stringContaining('not a CloudTrail UpdateService event (detail-type "ECS Service Action"'),
       ],
     ]);
-    expect(good).toBeDefined();
   });
 
   it('still posts when no record could be read, so a person notices', async () => {

@@ -175,8 +175,13 @@ describe('the summary message', () => {
     }
     for (const r of results) expect(everything).toContain(r.service);
     // one message unless the limits force more
-    expect(messages.length).toBe(count <= 500 ? 1 : messages.length);
-    if (messages.length > 1) expect(messages[0]!.text).toContain(`(part 1/${messages.length})`);
+    // One message unless the block limit forces parts, each labelled.
+    if (count <= 500) {
+      expect(messages).toHaveLength(1);
+    } else {
+      expect(messages.length).toBeGreaterThan(1);
+      messages.forEach((m, i) => expect(m.text).toContain(`(part ${i + 1}/${messages.length})`));
+    }
   });
   it('counts an unreadable record and says where it goes', () => {
     const [message] = summaryMessages({
