@@ -8,11 +8,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  defaultBatchSize,
-  NOTIFIER_QUEUE_RETENTION_SECONDS,
-  queueVisibilityTimeout,
-} from '../../environments/alerting-rules';
+import { defaultBatchSize, NOTIFIER_QUEUE_RETENTION_SECONDS, queueVisibilityTimeout } from './queue-settings';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
