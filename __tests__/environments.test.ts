@@ -54,12 +54,13 @@ describe('the shipped environments', () => {
     expect(singletons).toEqual(['fileflow-scheduler-download', 'fileflow-scheduler-pipeline']);
   });
 
-  it('fill per-service defaults: up 1, down 0, resource name = service name', () => {
+  it('fill per-service defaults: up 1, down 0, resource name = service name, legacy module <name>_scheduler', () => {
     const python = devConfig!.scheduler.services.find((s) => s.service === 'python-api');
     expect(python).toEqual({
       cluster: 'terraform-study-dev-cluster',
       service: 'python-api',
       resourceName: 'python-api',
+      legacyModule: 'python_api_scheduler',
       upCount: 1,
       downCount: 0,
       singleton: false,
@@ -334,5 +335,71 @@ describe('config validation names the environment, the service, the field and th
     const error = errorOf(withChange((env) => (env.name = 'Dev Env')));
     expect(error.message).toContain('Invalid configuration for environment "Dev Env":');
     expect(error.message).toContain('name: name must be 1-10 lower-case letters');
+  });
+});
+
+describe('migration settings', () => {
+  const SUBSCRIPTION =
+    'arn:aws:sns:ap-northeast-2:111122223333:ott-db-alarm-topic:0b9f2c1e-7d3a-4e5b-9c8d-7a6b5c4d3e2f';
+  const adopting = (change: (cloudwatch: Record<string, unknown>) => void = () => undefined, base = dev) =>
+    withChange((env) => {
+      const cloudwatch = env.cloudwatch as Record<string, unknown>;
+      cloudwatch.legacyNames = true;
+      cloudwatch.adoptLegacy = { subscriptionArn: SUBSCRIPTION };
+      change(cloudwatch);
+    }, base);
+
+  it('reject a legacyModule that is not a module call name', () => {
+    const input = withChange((env) => {
+      env.scheduler.services[0]!.legacyModule = 'module.nestjs_scheduler';
+    });
+    expect(errorOf(input).message).toContain(
+      'scheduler.services[0] (service "nestjs").legacyModule: legacyModule must be the legacy module call name, e.g. "python_api_scheduler"',
+    );
+  });
+
+  it('reject two services taking over one legacy module', () => {
+    const input = withChange((env) => {
+      env.scheduler.services[1]!.legacyModule = 'nestjs_scheduler';
+    });
+    expect(errorOf(input).problems).toEqual([
+      'scheduler.services[1] (service "python-api").legacyModule: legacy module "module.nestjs_scheduler" is already taken over by services[0]; give each service the legacy module call that managed it ("legacyModule")',
+    ]);
+  });
+
+  it('accept adopting the legacy cloudwatch resources with their names and subscription', () => {
+    expect(parseEnvironment(adopting()).cloudwatch.adoptLegacy).toEqual({ subscriptionArn: SUBSCRIPTION });
+  });
+
+  it.each([
+    [
+      'without the legacy names',
+      (cw: Record<string, unknown>) => (cw.legacyNames = false),
+      'cloudwatch.adoptLegacy: adopting the legacy cloudwatch resources needs their names: set "legacyNames: true"',
+    ],
+    [
+      "with another topic's subscription",
+      (cw: Record<string, unknown>) => (cw.adoptLegacy = { subscriptionArn: SUBSCRIPTION.replace('ott-db', 'x-db') }),
+      'cloudwatch.adoptLegacy.subscriptionArn: subscriptionArn belongs to topic "x-db-alarm-topic", not to "ott-db-alarm-topic"',
+    ],
+    [
+      'with a subscription in another region',
+      (cw: Record<string, unknown>) =>
+        (cw.adoptLegacy = { subscriptionArn: SUBSCRIPTION.replace('northeast-2', 'northeast-1') }),
+      "cloudwatch.adoptLegacy.subscriptionArn: subscriptionArn is not in this environment's region ap-northeast-2",
+    ],
+    [
+      'with something that is not a subscription ARN',
+      (cw: Record<string, unknown>) => (cw.adoptLegacy = { subscriptionArn: 'ott-db-alarm-topic' }),
+      'cloudwatch.adoptLegacy.subscriptionArn: subscriptionArn must be the ARN of the legacy topic',
+    ],
+  ])('reject adopting %s', (_what, change, message) => {
+    expect(errorOf(adopting(change)).message).toContain(message);
+  });
+
+  it('reject two environments adopting the same legacy resources', () => {
+    expect(() => loadEnvironments([adopting(), adopting(undefined, stg)])).toThrow(
+      'cloudwatch.adoptLegacy: environment "dev" already adopts the legacy cloudwatch resources; one resource must live in one state only',
+    );
   });
 });

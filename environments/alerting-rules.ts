@@ -4,6 +4,7 @@ import {
   NOTIFIER_QUEUE_RETENTION_SECONDS,
   queueVisibilityTimeout,
 } from '../constructs/slack-notifier/queue-settings';
+import { cloudwatchNames } from '../constructs/cloudwatch/names';
 import type { RuleViolation } from './rules';
 import type { EnvironmentConfig } from './schema';
 
@@ -29,8 +30,42 @@ function notifierRules(env: EnvironmentConfig): RuleViolation[] {
   return found;
 }
 
+function adoptionRules(env: EnvironmentConfig): RuleViolation[] {
+  const { adoptLegacy, legacyNames, team } = env.cloudwatch;
+  if (!adoptLegacy) return [];
+  const path = ['cloudwatch', 'adoptLegacy'];
+  if (!legacyNames) {
+    return [
+      {
+        path,
+        message:
+          'adopting the legacy cloudwatch resources needs their names: set "legacyNames: true" (an import under a new name would rename, i.e. replace, each one)',
+      },
+    ];
+  }
+  const topic = adoptLegacy.subscriptionArn.split(':')[5];
+  const legacyTopic = cloudwatchNames(env.cloudwatch, env.name).topic;
+  if (topic !== legacyTopic) {
+    return [
+      {
+        path: [...path, 'subscriptionArn'],
+        message: `subscriptionArn belongs to topic "${topic}", not to "${legacyTopic}" (team "${team}"); give the subscription of the legacy alarm topic`,
+      },
+    ];
+  }
+  if (!adoptLegacy.subscriptionArn.startsWith(`arn:aws:sns:${env.region}:`)) {
+    return [
+      {
+        path: [...path, 'subscriptionArn'],
+        message: `subscriptionArn is not in this environment's region ${env.region}`,
+      },
+    ];
+  }
+  return [];
+}
+
 function cloudwatchRules(env: EnvironmentConfig): RuleViolation[] {
-  const found: RuleViolation[] = [];
+  const found: RuleViolation[] = [...adoptionRules(env)];
   const scheduled = new Set(env.scheduler.services.map((svc) => svc.resourceName));
   const seen = new Set<string>();
   env.cloudwatch.ecsAlarms?.services.forEach((name, index) => {

@@ -76,6 +76,17 @@ const ecsAlarmsSchema = z.strictObject({
   memory: alarm('percent', ECS_ALARM_DEFAULTS.memory),
 });
 
+/** Takes over the legacy `module.cloudwatch` resources with `import` blocks (help/migration.md). */
+const adoptLegacySchema = z.strictObject({
+  /** The only import ID that cannot be derived: `aws sns list-subscriptions-by-topic --topic-arn ...`. */
+  subscriptionArn: z
+    .string('subscriptionArn must be a string')
+    .regex(
+      /^arn:aws:sns:[a-z]{2}-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}:[0-9a-f-]{36}$/,
+      'subscriptionArn must be the ARN of the legacy topic\'s Lambda subscription, "arn:aws:sns:<region>:<account>:<topic>:<uuid>" (aws sns list-subscriptions-by-topic)',
+    ),
+});
+
 export const cloudwatchSchema = z.strictObject({
   /** Name prefix of the legacy module (`our_team`), e.g. "ott". */
   team: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'team must be 1-20 lower-case letters, digits or "-"'),
@@ -84,6 +95,7 @@ export const cloudwatchSchema = z.strictObject({
    * "<team>-alert-service-role") so the legacy resources can be adopted; false adds the environment.
    */
   legacyNames: z.boolean().default(false),
+  adoptLegacy: adoptLegacySchema.optional(),
   webhookSecret,
   webhookSecretKmsKeyArn: kmsKeyArn.optional(),
   aurora: auroraSchema.optional(),

@@ -16,6 +16,12 @@ export function loadEnvironments(inputs: readonly EnvironmentInput[] = ENVIRONME
       `name: two environments are named "${duplicate}"; each needs its own name (it is the stack name)`,
     ]);
   }
+  const adopting = configs.filter((c) => c.cloudwatch.adoptLegacy);
+  if (adopting.length > 1) {
+    throw new ConfigError(adopting[1]!.name, [
+      `cloudwatch.adoptLegacy: environment "${adopting[0]!.name}" already adopts the legacy cloudwatch resources; one resource must live in one state only, so set adoptLegacy in a single environment`,
+    ]);
+  }
   return configs;
 }
 

@@ -121,6 +121,26 @@ function duplicateRules(services: ServiceConfig[]): RuleViolation[] {
   });
 }
 
+/** Two services moved from one legacy module would both claim its state. */
+function legacyModuleRules(services: ServiceConfig[]): RuleViolation[] {
+  const seen = new Map<string, number>();
+  return services.flatMap((svc, index): RuleViolation[] => {
+    const first = seen.get(svc.legacyModule);
+    if (first === undefined) {
+      seen.set(svc.legacyModule, index);
+      return [];
+    }
+    const sameAddress = (other: ServiceConfig) => terraformIdentifier(other.resourceName).toLowerCase();
+    if (sameAddress(services[first]!) === sameAddress(svc)) return []; // duplicateRules says so
+    return [
+      {
+        path: ['scheduler', 'services', index, 'legacyModule'],
+        message: `legacy module "module.${svc.legacyModule}" is already taken over by services[${first}]; give each service the legacy module call that managed it ("legacyModule")`,
+      },
+    ];
+  });
+}
+
 export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
   const { services } = env.scheduler;
   const perService = services.flatMap((svc, index) =>
@@ -129,5 +149,11 @@ export function environmentRules(env: EnvironmentConfig): RuleViolation[] {
       path: ['scheduler', 'services', index, ...v.path],
     })),
   );
-  return [...timingRules(env.scheduler), ...duplicateRules(services), ...perService, ...alertingRules(env)];
+  return [
+    ...timingRules(env.scheduler),
+    ...duplicateRules(services),
+    ...legacyModuleRules(services),
+    ...perService,
+    ...alertingRules(env),
+  ];
 }

@@ -3,6 +3,7 @@
 // documents all of them.
 import { z } from 'zod';
 import { TIME_PATTERN, WEEKDAYS_PATTERN } from '../constructs/ecs-scheduler/cron';
+import { legacyModuleName } from '../constructs/ecs-scheduler/names';
 import { cloudwatchSchema } from './cloudwatch-schema';
 import { slackNotifierSchema } from './slack-notifier-schema';
 
@@ -66,11 +67,21 @@ const serviceSchema = z
         'resourceName must start with a letter and hold only letters, digits, "-" and "_"',
       )
       .optional(),
+    legacyModule: z
+      .string('legacyModule must be a string')
+      .regex(
+        /^[A-Za-z_][A-Za-z0-9_-]*$/,
+        'legacyModule must be the legacy module call name, e.g. "python_api_scheduler" (letters, digits, "_", "-")',
+      )
+      .optional(),
     upCount: desiredCount('upCount').default(1),
     downCount: desiredCount('downCount').default(0),
     singleton: z.boolean('singleton must be true or false').default(false),
   })
-  .transform((svc) => ({ ...svc, resourceName: svc.resourceName ?? svc.service }));
+  .transform((svc) => {
+    const resourceName = svc.resourceName ?? svc.service;
+    return { ...svc, resourceName, legacyModule: svc.legacyModule ?? legacyModuleName(resourceName) };
+  });
 
 const backendSchema = z.discriminatedUnion(
   'type',

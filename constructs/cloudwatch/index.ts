@@ -15,6 +15,7 @@ import { queueNotEmptyAlarm } from '../shared/queue-alarm';
 import { slackFunctionRole } from '../shared/function-role';
 import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
 import { webhookSecretReference } from '../shared/webhook-secret';
+import { adoptLegacyResources, ALLOW_SNS_STATEMENT_ID, legacyImportIds } from './adopt-legacy';
 import { AlarmTopic } from './alarm-topic';
 import { createAlarms } from './alarms';
 import { alertServiceEnvironment } from './function-environment';
@@ -98,22 +99,47 @@ export class Cloudwatch extends Construct {
     }).overrideLogicalId(logicalId('asyncInvokeConfig'));
 
     const permission = new LambdaPermission(this, 'allow_sns', {
-      statementId: 'AllowExecutionFromSNS',
+      statementId: ALLOW_SNS_STATEMENT_ID,
       action: 'lambda:InvokeFunction',
       functionName: fn.functionName,
       principal: 'sns.amazonaws.com',
       sourceArn: topicArn,
     });
     permission.overrideLogicalId(logicalId('permission'));
+    // Deleting a function deletes its permissions: when the function is replaced (e.g. the legacy
+    // container image becoming a zip), replace the permission too, or SNS could no longer invoke it.
+    permission.addOverride('lifecycle.replace_triggered_by', [
+      `${fn.terraformResourceType}.${fn.friendlyUniqueId}.arn`,
+    ]);
 
-    new SnsTopicSubscription(this, 'subscription', {
+    const subscription = new SnsTopicSubscription(this, 'subscription', {
       topicArn,
       protocol: 'lambda',
       endpoint: fn.arn,
       dependsOn: [permission],
-    }).overrideLogicalId(logicalId('subscription'));
+    });
+    subscription.overrideLogicalId(logicalId('subscription'));
 
     this.alarms = createAlarms(this, settings, config.name, config.scheduler.services, topicArn);
+    if (settings.adoptLegacy) {
+      const alarm = (key: 'cpuAlarm' | 'freeableMemoryAlarm' | 'connectionsAlarm') =>
+        this.alarms.find((a) => a.friendlyUniqueId === logicalId(key));
+      adoptLegacyResources(
+        {
+          topic: this.topic.topic,
+          subscription,
+          function: fn,
+          permission,
+          role,
+          secretPolicy,
+          basicExecution,
+          cpuAlarm: alarm('cpuAlarm'),
+          freeableMemoryAlarm: alarm('freeableMemoryAlarm'),
+          connectionsAlarm: alarm('connectionsAlarm'),
+        },
+        legacyImportIds(names, account, settings.adoptLegacy.subscriptionArn),
+      );
+    }
 
     queueNotEmptyAlarm(this, {
       logicalId: logicalId('failureAlarm'),

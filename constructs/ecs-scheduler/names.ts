@@ -68,3 +68,14 @@ export function schedulerLogicalIds(resourceName: string): Record<keyof Schedule
     scaleDown: `${moduleName}_${LEGACY_RESOURCE.scaleDown}`,
   };
 }
+
+/** Legacy addresses of one service's resources: `module.<legacyModule>.<type>.<legacy name>`. */
+export function legacySchedulerAddresses(legacyModule: string): Record<keyof SchedulerResourceNames, string> {
+  const at = (type: string, name: string) => `module.${legacyModule}.${type}.${name}`;
+  return {
+    role: at('aws_iam_role', LEGACY_RESOURCE.role),
+    policy: at('aws_iam_role_policy', LEGACY_RESOURCE.policy),
+    scaleUp: at('aws_scheduler_schedule', LEGACY_RESOURCE.scaleUp),
+    scaleDown: at('aws_scheduler_schedule', LEGACY_RESOURCE.scaleDown),
+  };
+}

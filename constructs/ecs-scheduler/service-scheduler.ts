@@ -8,7 +8,7 @@ import type { ServiceConfig } from '../../environments/schema';
 import { ecsServiceArn, type AccountScope } from '../shared/arn';
 import { policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
 import { weeklyCron, type WeeklyTime } from './cron';
-import { schedulerLogicalIds, schedulerResourceNames } from './names';
+import { legacySchedulerAddresses, schedulerLogicalIds, schedulerResourceNames } from './names';
 
 /** EventBridge Scheduler universal target for ECS UpdateService. */
 export const UPDATE_SERVICE_TARGET_ARN = 'arn:aws:scheduler:::aws-sdk:ecs:updateService';
@@ -52,6 +52,8 @@ export class ServiceScheduler extends Construct {
     super(scope, service.resourceName);
     const names = schedulerResourceNames(service.resourceName, environment);
     const ids = schedulerLogicalIds(service.resourceName);
+    // Each resource takes over the legacy module's state: `moved` from the old address.
+    const legacy = legacySchedulerAddresses(service.legacyModule);
 
     this.role = new IamRole(this, 'ecs_scheduler_role', {
       name: names.role,
@@ -60,6 +62,7 @@ export class ServiceScheduler extends Construct {
       tags: { Environment: environment, Service: service.service },
     });
     this.role.overrideLogicalId(ids.role);
+    this.role.moveFromId(legacy.role);
 
     this.policy = new IamRolePolicy(this, 'ecs_scheduler_policy', {
       name: names.policy,
@@ -73,6 +76,7 @@ export class ServiceScheduler extends Construct {
       ]),
     });
     this.policy.overrideLogicalId(ids.policy);
+    this.policy.moveFromId(legacy.policy);
 
     const schedule = (id: 'scaleUp' | 'scaleDown', when: WeeklyTime, desiredCount: number, verb: string) => {
       const description = `${verb} ${service.cluster}/${service.service} to ${desiredCount} at ${when.time} ${when.weekdays} ${timing.timezone}`;
@@ -96,6 +100,7 @@ export class ServiceScheduler extends Construct {
         },
       });
       resource.overrideLogicalId(ids[id]);
+      resource.moveFromId(legacy[id]);
       return resource;
     };
     this.scaleUp = schedule('scaleUp', timing.scaleUp, service.upCount, 'Scale up');

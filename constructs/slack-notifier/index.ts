@@ -6,7 +6,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { Fn } from 'cdktf';
+import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { defaultBatchSize, NOTIFIER_QUEUE_RETENTION_SECONDS, queueVisibilityTimeout } from './queue-settings';
 import type { EnvironmentConfig } from '../../environments/schema';
@@ -19,9 +19,14 @@ import { webhookSecretReference } from '../shared/webhook-secret';
 import { updateServicePattern } from './event-pattern';
 import { slackNotifierEnvironment } from './function-environment';
 import { ManagementTrail } from './management-trail';
-import { notifierLogicalId as logicalId, notifierNames } from './names';
+import { legacyNotifierAddress, notifierLogicalId as logicalId, notifierNames, type NotifierResource } from './names';
 
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+
+/** Takes over the legacy module's state of this resource: `moved` from `module.slack_notifier.<type>.<name>`. */
+function moveFromLegacy(resource: TerraformResource, legacy: NotifierResource): void {
+  resource.moveFromId(legacyNotifierAddress(resource.terraformResourceType, legacy));
+}
 
 export interface SlackNotifierProps {
   config: EnvironmentConfig;
@@ -68,6 +73,7 @@ export class SlackNotifier extends Construct {
       ),
     });
     this.rule.overrideLogicalId(logicalId('rule'));
+    moveFromLegacy(this.rule, 'rule');
 
     this.deadLetterQueue = new SqsQueue(this, 'dlq', {
       name: names.deadLetterQueue,
@@ -88,8 +94,9 @@ export class SlackNotifier extends Construct {
       }),
     });
     this.queue.overrideLogicalId(logicalId('queue'));
+    moveFromLegacy(this.queue, 'queue');
 
-    new SqsQueuePolicy(this, 'queue_policy', {
+    const queuePolicy = new SqsQueuePolicy(this, 'queue_policy', {
       queueUrl: this.queue.id,
       policy: policyDocument([
         {
@@ -102,18 +109,22 @@ export class SlackNotifier extends Construct {
         },
         denyInsecureTransport('sqs:*', this.queue.arn),
       ]),
-    }).overrideLogicalId(logicalId('queuePolicy'));
+    });
+    queuePolicy.overrideLogicalId(logicalId('queuePolicy'));
+    moveFromLegacy(queuePolicy, 'queuePolicy');
 
     new SqsQueuePolicy(this, 'dlq_policy', {
       queueUrl: this.deadLetterQueue.id,
       policy: policyDocument([denyInsecureTransport('sqs:*', this.deadLetterQueue.arn)]),
     }).overrideLogicalId(logicalId('deadLetterQueuePolicy'));
 
-    new CloudwatchEventTarget(this, 'target', {
+    const target = new CloudwatchEventTarget(this, 'target', {
       rule: this.rule.name,
       targetId: 'SendToSQS',
       arn: this.queue.arn,
-    }).overrideLogicalId(logicalId('target'));
+    });
+    target.overrideLogicalId(logicalId('target'));
+    moveFromLegacy(target, 'target');
 
     const { role, basicExecution, secretPolicy } = slackFunctionRole(this, {
       roleName: names.role,
@@ -123,6 +134,8 @@ export class SlackNotifier extends Construct {
       secretKmsKeyArn: settings.webhookSecretKmsKeyArn,
       logicalId,
     });
+    moveFromLegacy(role, 'role');
+    moveFromLegacy(basicExecution, 'basicExecution');
 
     const sqsPolicy = new IamRolePolicy(this, 'sqs_policy', {
       name: names.sqsPolicy,
@@ -136,6 +149,7 @@ export class SlackNotifier extends Construct {
       ]),
     });
     sqsPolicy.overrideLogicalId(logicalId('sqsPolicy'));
+    moveFromLegacy(sqsPolicy, 'sqsPolicy');
 
     this.function = new BundledFunction(this, 'function', {
       source: 'slack-notifier',
@@ -150,6 +164,7 @@ export class SlackNotifier extends Construct {
       logicalIds: { function: logicalId('function'), logGroup: logicalId('logGroup') },
       dependsOn: [basicExecution, secretPolicy],
     });
+    moveFromLegacy(this.function.function, 'function');
 
     this.eventSourceMapping = new LambdaEventSourceMapping(this, 'event_source_mapping', {
       eventSourceArn: this.queue.arn,
@@ -163,6 +178,7 @@ export class SlackNotifier extends Construct {
       dependsOn: [sqsPolicy],
     });
     this.eventSourceMapping.overrideLogicalId(logicalId('eventSourceMapping'));
+    moveFromLegacy(this.eventSourceMapping, 'eventSourceMapping');
 
     queueNotEmptyAlarm(this, {
       logicalId: logicalId('dlqAlarm'),
