@@ -1,0 +1,124 @@
+// Reads a Terraform state as `terraform state pull` writes it (format version 4) or as
+// `terraform show -json` prints it, into one list of resource instances.
+import { readFileSync } from 'node:fs';
+
+export interface StateResource {
+  /** Full instance address, e.g. `module.slack_notifier.aws_sqs_queue.alerts`. */
+  address: string;
+  mode: 'managed' | 'data';
+  type: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface ParsedState {
+  format: 'state v4' | 'show -json';
+  terraformVersion?: string;
+  resources: StateResource[];
+}
+
+/** A state file the check cannot use; the message says what to give instead. */
+export class StateFileError extends Error {
+  override name = 'StateFileError';
+}
+
+const HOW_TO_GET = 'give the output of `terraform state pull > state.json` or `terraform show -json > state.json`';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function instanceKey(key: unknown): string {
+  if (key === undefined || key === null) return '';
+  return typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`;
+}
+
+function fromStateV4(doc: Json, file: string): StateResource[] {
+  if (!Array.isArray(doc.resources)) throw new StateFileError(`${file}: "resources" is missing; ${HOW_TO_GET}`);
+  return doc.resources.flatMap((raw: unknown) => {
+    if (
+      !isObject(raw) ||
+      typeof raw.type !== 'string' ||
+      typeof raw.name !== 'string' ||
+      !Array.isArray(raw.instances)
+    ) {
+      throw new StateFileError(`${file}: a resource entry lacks "type", "name" or "instances"; ${HOW_TO_GET}`);
+    }
+    const mode = raw.mode === 'data' ? 'data' : 'managed';
+    const base = `${typeof raw.module === 'string' ? `${raw.module}.` : ''}${mode === 'data' ? 'data.' : ''}${raw.type}.${raw.name}`;
+    return (raw.instances as unknown[]).map((instance) => {
+      const inst = isObject(instance) ? instance : {};
+      return {
+        address: base + instanceKey(inst.index_key),
+        mode,
+        type: raw.type as string,
+        attributes: isObject(inst.attributes) ? inst.attributes : {},
+      } satisfies StateResource;
+    });
+  });
+}
+
+function fromShowJson(doc: Json, file: string): StateResource[] {
+  if ('resource_changes' in doc || 'planned_values' in doc) {
+    throw new StateFileError(`${file} is a plan (terraform show -json <planfile>), not a state; ${HOW_TO_GET}`);
+  }
+  const values = doc.values;
+  if (values === undefined) return []; // an empty state
+  const walk = (module: unknown): StateResource[] => {
+    if (!isObject(module)) return [];
+    const own = (Array.isArray(module.resources) ? module.resources : []).map((raw: unknown) => {
+      const r = isObject(raw) ? raw : {};
+      if (typeof r.address !== 'string' || typeof r.type !== 'string') {
+        throw new StateFileError(`${file}: a resource lacks "address" or "type"; ${HOW_TO_GET}`);
+      }
+      return {
+        address: r.address,
+        mode: r.mode === 'data' ? 'data' : 'managed',
+        type: r.type,
+        attributes: isObject(r.values) ? r.values : {},
+      } satisfies StateResource;
+    });
+    const children = Array.isArray(module.child_modules) ? module.child_modules : [];
+    return [...own, ...children.flatMap(walk)];
+  };
+  return walk(isObject(values) ? values.root_module : undefined);
+}
+
+export function parseState(text: string, file: string): ParsedState {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new StateFileError(`${file} is not JSON (${(error as Error).message}); ${HOW_TO_GET}`);
+  }
+  if (!isObject(doc)) throw new StateFileError(`${file} is not a Terraform state object; ${HOW_TO_GET}`);
+  const terraformVersion = typeof doc.terraform_version === 'string' ? doc.terraform_version : undefined;
+  if ('format_version' in doc) {
+    return {
+      format: 'show -json',
+      ...(terraformVersion ? { terraformVersion } : {}),
+      resources: fromShowJson(doc, file),
+    };
+  }
+  if ('version' in doc) {
+    if (doc.version !== 4) {
+      throw new StateFileError(
+        `${file} is state format version ${JSON.stringify(doc.version)}; this check reads version 4 (Terraform >= 0.12). Run \`terraform state pull\` with a current Terraform`,
+      );
+    }
+    return { format: 'state v4', ...(terraformVersion ? { terraformVersion } : {}), resources: fromStateV4(doc, file) };
+  }
+  throw new StateFileError(
+    `${file} has neither "version" nor "format_version"; it is not a Terraform state. ${HOW_TO_GET}`,
+  );
+}
+
+export function readStateFile(file: string): ParsedState {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new StateFileError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  return parseState(text, file);
+}
