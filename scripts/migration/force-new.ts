@@ -1,7 +1,10 @@
 // Arguments whose change makes the AWS provider replace the resource (ForceNew / RequiresReplace),
 // for every resource type the legacy states and these stacks hold. `default` is the value the
 // provider plans when the configuration leaves the argument out; without one, leaving it out keeps
-// the value in state (Optional + Computed) or means empty.
+// the value in state (Optional + Computed) or means empty. Checked against the provider's SDKv2 schemas,
+// v6.0.0 to v6.58 (`ForceNew`, and CustomizeDiff for `durable_config`); the same in 5.95 except the
+// `region` argument v6 adds to regional resources, which is left out here: left unset it stays the
+// provider's region, and moving between empty and that region does not replace.
 export interface ForceNewArgument {
   name: string;
   default?: string | number | boolean;
@@ -17,12 +20,13 @@ export const FORCE_NEW: Readonly<Record<string, readonly ForceNewArgument[]>> = 
   aws_scheduler_schedule: [arg('name'), arg('name_prefix'), arg('group_name', 'default')],
   aws_sqs_queue: [arg('name'), arg('name_prefix'), arg('fifo_queue', false)],
   aws_sqs_queue_policy: [arg('queue_url')],
-  aws_lambda_function: [arg('function_name'), arg('package_type', 'Zip')],
+  aws_lambda_function: [arg('function_name'), arg('package_type', 'Zip'), arg('tenancy_config'), arg('durable_config')],
   aws_lambda_permission: [
     arg('action'),
     arg('event_source_token'),
     arg('function_name'),
     arg('function_url_auth_type'),
+    arg('invoked_via_function_url'),
     arg('principal'),
     arg('principal_org_id'),
     arg('qualifier'),
@@ -37,6 +41,7 @@ export const FORCE_NEW: Readonly<Record<string, readonly ForceNewArgument[]>> = 
     arg('starting_position_timestamp'),
     arg('queues'),
     arg('topics'),
+    arg('self_managed_event_source'),
   ],
   aws_cloudwatch_event_rule: [arg('name'), arg('name_prefix'), arg('event_bus_name', 'default')],
   aws_cloudwatch_event_target: [arg('rule'), arg('target_id'), arg('event_bus_name', 'default')],
@@ -44,5 +49,5 @@ export const FORCE_NEW: Readonly<Record<string, readonly ForceNewArgument[]>> = 
   aws_sns_topic_subscription: [arg('topic_arn'), arg('protocol'), arg('endpoint')],
   aws_sns_topic_policy: [arg('arn')],
   aws_cloudwatch_metric_alarm: [arg('alarm_name')],
-  aws_cloudwatch_log_group: [arg('name'), arg('name_prefix')],
+  aws_cloudwatch_log_group: [arg('name'), arg('name_prefix'), arg('log_group_class')],
 };
