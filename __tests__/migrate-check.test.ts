@@ -276,15 +276,19 @@ describe('npm run migrate:check', () => {
     }
   }
 
-  it('prints the JSON report and exits 0 for the stg fixture', async () => {
-    const { code, stdout } = await migrateCheck(['--stack', 'stg', '--state', STG_STATE, '--json']);
+  it.each([
+    ['dev', DEV_STATE, 89],
+    ['stg', STG_STATE, 84],
+  ] as const)('prints the JSON report and exits 0 for the %s fixture', async (stack, file, moved) => {
+    const { code, stdout } = await migrateCheck(['--stack', stack, '--state', file, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as MigrationReport;
     expect(Object.keys(report)).toEqual(
       expect.arrayContaining(['stack', 'moved', 'unchanged', 'replaced', 'destroyed', 'created', 'ok']),
     );
-    expect(report).toMatchObject({ stack: 'stg', ok: true, replaced: [] });
-    expect(report.moved).toHaveLength(84);
+    expect(report).toMatchObject({ stack, ok: true, replaced: [] });
+    expect(report.destroyed.every((d) => d.allowed)).toBe(true);
+    expect(report.moved).toHaveLength(moved);
   });
 
   it('exits 1 with the reason when something would be destroyed', async () => {
