@@ -44,11 +44,16 @@ describe.each([
   const policies = schedulerResourcesOf(json, 'aws_iam_role_policy');
   const all = schedules(json);
 
-  it('holds 20 x (role, policy, scale-up, scale-down), and every schedule is a scheduler one', () => {
+  it("holds 20 x (role, policy, scale-up, scale-down); the only other schedules are the notifier's wave deadlines", () => {
     expect(Object.keys(roles)).toHaveLength(20);
     expect(Object.keys(policies)).toHaveLength(20);
-    expect(Object.keys(all)).toHaveLength(40);
-    expect(Object.keys(schedulerResourcesOf(json, 'aws_scheduler_schedule'))).toHaveLength(40);
+    const scheduler = Object.keys(schedulerResourcesOf(json, 'aws_scheduler_schedule'));
+    expect(scheduler).toHaveLength(40);
+    expect(
+      Object.keys(all)
+        .filter((id) => !scheduler.includes(id))
+        .sort(),
+    ).toEqual(['slack_notifier_wave_deadline_scale_down', 'slack_notifier_wave_deadline_scale_up']);
   });
 
   describe.each(config.scheduler.services.map((s) => [s.service, s] as const))('service %s', (service, svc) => {
@@ -137,21 +142,21 @@ describe('schedule options', () => {
 
   it('flexible window 0 gives mode OFF with no maximum window', () => {
     const json = synthJson(withScheduler({ flexibleWindowMinutes: 0 }));
-    for (const schedule of Object.values(schedules(json))) {
+    for (const schedule of Object.values(schedulerResourcesOf(json, 'aws_scheduler_schedule'))) {
       expect(schedule.flexible_time_window).toEqual({ mode: 'OFF' });
     }
   });
 
   it('takes times, weekdays, time zone and retry limits from the config', () => {
-    const json = synthJson(
-      withScheduler({
-        timezone: 'Europe/Berlin',
-        scaleUp: { time: '07:30', weekdays: 'MON,WED,FRI' },
-        scaleDown: { time: '19:05', weekdays: '*' },
-        flexibleWindowMinutes: 15,
-        retry: { maximumEventAgeMinutes: 30, maximumRetryAttempts: 3 },
-      }),
-    );
+    const input = withScheduler({
+      timezone: 'Europe/Berlin',
+      scaleUp: { time: '07:30', weekdays: 'MON,WED,FRI' },
+      scaleDown: { time: '19:05', weekdays: '*' },
+      flexibleWindowMinutes: 15,
+      retry: { maximumEventAgeMinutes: 30, maximumRetryAttempts: 3 },
+    });
+    input.slackNotifier.waveGraceMinutes = 25;
+    const json = synthJson(input);
     const nestjs = schedules(json);
     expect(nestjs.nestjs_scheduler_scale_up).toMatchObject({
       schedule_expression: 'cron(30 7 ? * MON,WED,FRI *)',
