@@ -3,7 +3,7 @@ import { UPDATE_SERVICE_TARGET_ARN } from '../constructs/ecs-scheduler';
 import { parseEnvironment, type EnvironmentInput } from '../environments';
 import { dev } from '../environments/dev';
 import { stg } from '../environments/stg';
-import { decodeJsonencode } from './support/jsonencode';
+import { decodeJsonencode, serviceTrust } from './support/jsonencode';
 import {
   copyOf,
   resourcesOf,
@@ -74,17 +74,7 @@ describe.each([
     });
 
     it('trusts only scheduler.amazonaws.com, for this account', () => {
-      expect(decodeJsonencode(role?.assume_role_policy)).toEqual({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'scheduler.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-          },
-        ],
-      });
+      expect(decodeJsonencode(role?.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com'));
     });
 
     it('may call exactly ecs:UpdateService on its own service ARN', () => {

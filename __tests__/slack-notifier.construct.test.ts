@@ -6,7 +6,7 @@ import { dev } from '../environments/dev';
 import type { EnvironmentInput } from '../environments';
 import { ConfigError, parseEnvironment } from '../environments';
 import { matchesPattern } from './support/event-pattern';
-import { decodeJsonencode } from './support/jsonencode';
+import { decodeJsonencode, serviceTrust } from './support/jsonencode';
 import { copyOf, resourceOf, resourcesOf, synthJson, withServices } from './support/synth';
 
 const ACCOUNT = '${data.aws_caller_identity.current.account_id}';
@@ -253,17 +253,7 @@ describe('slack-notifier in the dev stack', () => {
     it('keeps the legacy role, trusted by Lambda for this account only, with basic logging', () => {
       const role = resourceOf(json, 'aws_iam_role', 'slack_notifier_lambda_role');
       expect(role.name).toBe('ecs-scheduler-slack-notifier-role-dev');
-      expect(decodeJsonencode(role.assume_role_policy)).toEqual({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'lambda.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-          },
-        ],
-      });
+      expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('lambda.amazonaws.com'));
       expect(resourceOf(json, 'aws_iam_role_policy_attachment', 'slack_notifier_lambda_basic')).toEqual({
         role: '${aws_iam_role.slack_notifier_lambda_role.name}',
         policy_arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
@@ -404,17 +394,7 @@ describe('slack-notifier in the dev stack', () => {
     it('invokes through a role trusted by Scheduler for this account, allowed only to invoke the function', () => {
       const role = resourceOf(json, 'aws_iam_role', 'slack_notifier_wave_deadline_role');
       expect(role.name).toBe('ecs-scheduler-wave-deadline-role-dev');
-      expect(decodeJsonencode(role.assume_role_policy)).toEqual({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'scheduler.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-          },
-        ],
-      });
+      expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com'));
       const policy = resourceOf(json, 'aws_iam_role_policy', 'slack_notifier_wave_deadline_invoke');
       expect(policy.role).toBe('${aws_iam_role.slack_notifier_wave_deadline_role.id}');
       expect(decodeJsonencode(policy.policy)).toEqual({
