@@ -17,7 +17,7 @@ function notifierRules(env: EnvironmentConfig): RuleViolation[] {
   if (batchSize !== undefined && batchSize < services) {
     found.push({
       path: ['slackNotifier', 'batchSize'],
-      message: `batchSize ${batchSize} is below the ${services} scheduled services, so one scaling wave would be split into several Slack messages; use at least ${services} or leave it out (default ${defaultBatchSize(services)})`,
+      message: `batchSize ${batchSize} is below the ${services} scheduled services, so every scaling wave would take several invocations to gather; use at least ${services} or leave it out (default ${defaultBatchSize(services)})`,
     });
   }
   // A message must be able to fail maxReceiveCount times before SQS's retention drops it,
