@@ -15,15 +15,16 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
-import { deadlineOf, deliverAll, type SlackHandlerDeps } from '../shared/deliver';
+import { deadlineOf, deliverAll, type DeliveryOutcome, type SlackHandlerDeps } from '../shared/deliver';
 import { createLogger } from '../shared/logger';
 import { wallClock } from '../shared/wall-clock';
 import { webhookUrlFromSecret } from '../shared/webhook-url';
 import { readScalingResult, type ScalingResult, UnreadableRecord } from './cloudtrail';
 import { type Settings, SettingsError, settingsFromEnv } from './settings';
-import { type SummaryKind, summaryMessages } from './summary';
+import { summaryMessages } from './summary';
 import { type Lease, WAVE_RETENTION_DAYS, type WaveKey, WaveStore } from './wave-store';
 import {
+  type ExpectedService,
   expectedServices,
   serviceKey,
   type Wave,
@@ -108,53 +109,55 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
   /** Claims a post, posts what the wave holds, and marks it reported; the claim ends with the invocation. */
   async function post(group: Group, lease: Lease, context: Context): Promise<PostOutcome> {
     const until = now() + context.getRemainingTimeInMillis();
-    const claimed =
-      lease === 'closeLease'
-        ? await store.claimClose(group.key, now(), until)
-        : await store.claimFollowUp(group.key, now(), until);
+    const close = lease === 'closeLease';
+    const claimed = close
+      ? await store.claimClose(group.key, now(), until)
+      : await store.claimFollowUp(group.key, now(), until);
     if (!claimed) return { status: 'held' };
+    let results: ScalingResult[];
+    let missing: ExpectedService[];
+    let outcome: DeliveryOutcome | undefined;
     try {
-      const all = await store.results(group.key);
-      const results = lease === 'closeLease' ? all : all.filter((r) => !claimed.reported.has(r.eventId));
-      if (results.length === 0 && lease === 'followUpLease') {
-        await store.release(group.key, lease, until); // someone else's follow-up had them
-        return { status: 'posted', reported: 0, missing: 0 };
-      }
+      // A follow-up posts what no message has posted yet.
+      results = (await store.results(group.key)).filter((r) => close || !claimed.reported.has(r.eventId));
       const seen = new Set(results.map(serviceKey));
-      const missing =
-        lease === 'closeLease' ? expected.filter((key) => !seen.has(key)).map((key) => services.get(key)!) : [];
-      const kind: SummaryKind = lease === 'closeLease' ? 'wave' : group.wave ? 'follow-up' : 'unscheduled';
-      const outcome = await deliverAll(
-        summaryMessages({
-          environment: settings.environment,
-          timeZone: settings.timeZone,
-          kind,
-          ...(group.wave ? { wave: waveLabel(group.wave, settings.timeZone) } : {}),
-          results,
-          missing,
-        }),
-        { ...deps.delivery, webhookUrl, deadline: deadlineOf(context), logger },
-      );
-      if (!outcome.delivered) {
-        await store.release(group.key, lease, until);
-        return { status: 'failed', reason: outcome.reason };
+      missing = close ? expected.filter((key) => !seen.has(key)).map((key) => services.get(key)!) : [];
+      if (close || results.length > 0) {
+        outcome = await deliverAll(
+          summaryMessages({
+            environment: settings.environment,
+            timeZone: settings.timeZone,
+            kind: close ? 'wave' : group.wave ? 'follow-up' : 'unscheduled',
+            ...(group.wave ? { wave: waveLabel(group.wave, settings.timeZone) } : {}),
+            results,
+            missing,
+          }),
+          { ...deps.delivery, webhookUrl, deadline: deadlineOf(context), logger },
+        );
       }
-      await store.finish(
-        group.key,
-        lease,
-        until,
-        results.map((r) => r.eventId),
-      );
-      logger.info(kind === 'wave' ? 'Wave summary posted' : 'Follow-up posted', {
-        wave: group.key.id,
-        results: results.length,
-        missing: missing.length,
-      });
-      return { status: 'posted', reported: results.length, missing: missing.length };
     } catch (error) {
       await store.release(group.key, lease, until);
       throw error;
     }
+    if (!outcome?.delivered) {
+      // Nothing to post (another follow-up had it all), or Slack refused: give the claim back.
+      await store.release(group.key, lease, until);
+      return outcome ? { status: 'failed', reason: outcome.reason } : { status: 'posted', reported: 0, missing: 0 };
+    }
+    // Posted: a failure from here must not release the claim (a retry would post at once again); the
+    // lease runs out with the invocation instead.
+    await store.finish(
+      group.key,
+      lease,
+      until,
+      results.map((r) => r.eventId),
+    );
+    logger.info(close ? 'Wave summary posted' : 'Follow-up posted', {
+      wave: group.key.id,
+      results: results.length,
+      missing: missing.length,
+    });
+    return { status: 'posted', reported: results.length, missing: missing.length };
   }
 
   /** Records a group; true when its records are settled, false when they must be received again. */
