@@ -1,6 +1,7 @@
 // The zips the stacks deploy, run as Lambda would run them: unzipped, loaded by a fresh Node process
 // with the AWS SDK provided from outside the bundle (as the runtime does), reading the webhook
-// secret through the real SDK from a local Secrets Manager stand-in and posting to a local Slack.
+// secret through the real SDK from a local Secrets Manager stand-in, recording waves in a local
+// DynamoDB (dynalite) and posting to a local Slack.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 import { bundleFunction } from '../constructs/shared/bundle';
+import { waveManifestFiles } from '../constructs/slack-notifier/wave-manifest';
+import { parseEnvironment } from '../environments';
+import { dev } from '../environments/dev';
+import { LOCAL_AWS, startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
 import { notifierFixture } from './support/cloudtrail-events';
 import { startFakeSecretsManager, type FakeSecretsManager } from './support/fake-secrets-manager';
 import { startFakeSlack, type FakeSlack } from './support/slack-server';
@@ -19,24 +24,32 @@ const ZIP_BUDGET_BYTES = 150 * 1024;
 
 let slack: FakeSlack;
 let secrets: FakeSecretsManager;
+let waves: LocalWaveTable;
 let workDir: string;
 beforeAll(async () => {
   slack = await startFakeSlack();
   secrets = await startFakeSecretsManager({ [SECRET_ID]: JSON.stringify({ webhook_url: slack.url }) });
+  waves = await startLocalWaveTable();
   workDir = mkdtempSync(path.join(tmpdir(), 'bundle-run-'));
 });
 afterAll(async () => {
-  await Promise.all([slack.close(), secrets.close()]);
+  await Promise.all([slack.close(), secrets.close(), waves.close()]);
   rmSync(workDir, { recursive: true, force: true });
 });
 
+/** The zip as the dev stack deploys it (the slack-notifier carries dev's wave manifest). */
+function deployedZip(name: string): string {
+  return bundleFunction(name, name === 'slack-notifier' ? waveManifestFiles(parseEnvironment(dev)) : {}).zipPath;
+}
+
 /** Unzips the function's bundle and invokes its handler once in a new Node process. */
 async function invokeBundle(name: string, event: unknown, env: Record<string, string>): Promise<unknown> {
-  const files = unzipSync(readFileSync(bundleFunction(name).zipPath));
   const dir = path.join(workDir, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
-  writeFileSync(path.join(dir, 'index.js'), files['index.js']!);
+  for (const [file, bytes] of Object.entries(unzipSync(readFileSync(deployedZip(name))))) {
+    writeFileSync(path.join(dir, file), bytes);
+  }
   writeFileSync(path.join(dir, 'event.json'), JSON.stringify(event));
   const script = `
     const { handler } = require('./index.js');
@@ -49,10 +62,11 @@ async function invokeBundle(name: string, event: unknown, env: Record<string, st
       PATH: process.env.PATH ?? '',
       // The runtime provides the AWS SDK; here it comes from the project's node_modules.
       NODE_PATH: path.join(ROOT, 'node_modules'),
-      AWS_REGION: 'ap-northeast-2',
-      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
-      AWS_SECRET_ACCESS_KEY: 'example-secret-access-key',
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.secretAccessKey,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: waves.endpoint,
       SLACK_WEBHOOK_SECRET_ID: SECRET_ID,
       ...env,
     },
@@ -61,19 +75,34 @@ async function invokeBundle(name: string, event: unknown, env: Record<string, st
   return JSON.parse(line!.slice('RESULT '.length));
 }
 
-describe.each(['slack-notifier', 'alert-service'])('the %s bundle', (name) => {
-  const bundle = bundleFunction(name);
-  const code = strFromU8(unzipSync(readFileSync(bundle.zipPath))['index.js']!);
+describe.each([
+  [
+    'slack-notifier',
+    ['index.js', 'wave-manifest.json'],
+    [
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-secrets-manager',
+      'node:console',
+      'node:crypto',
+      'node:fs',
+      'node:path',
+    ],
+  ],
+  ['alert-service', ['index.js'], ['@aws-sdk/client-secrets-manager', 'node:console', 'node:crypto']],
+])('the %s bundle', (name, files, expectedImports) => {
+  const zip = readFileSync(deployedZip(name));
+  const code = strFromU8(unzipSync(zip)['index.js']!);
 
-  it(`is one minified file, zipped under ${ZIP_BUDGET_BYTES / 1024} KB`, () => {
-    expect(Object.keys(unzipSync(readFileSync(bundle.zipPath)))).toEqual(['index.js']);
-    expect(bundle.zipBytes).toBeLessThan(ZIP_BUDGET_BYTES);
-    expect(code.split('\n').length).toBeLessThan(10);
+  it(`is one minified file (and its data), zipped under ${ZIP_BUDGET_BYTES / 1024} KB`, () => {
+    expect(Object.keys(unzipSync(zip))).toEqual(files);
+    expect(zip.byteLength).toBeLessThan(ZIP_BUDGET_BYTES);
+    // Minified: a few lines, which only template literals' own line breaks add to.
+    expect(code.split('\n').length).toBeLessThan(20);
   });
 
-  it('leaves the AWS SDK to the Lambda runtime: its only imports are the SDK client and Node built-ins', () => {
+  it('leaves the AWS SDK to the Lambda runtime: its only imports are SDK clients and Node built-ins', () => {
     const imports = new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
-    expect([...imports].sort()).toEqual(['@aws-sdk/client-secrets-manager', 'node:console', 'node:crypto']);
+    expect([...imports].sort()).toEqual(expectedImports);
   });
 
   it('holds no path of the machine that built it', () => {
@@ -83,19 +112,29 @@ describe.each(['slack-notifier', 'alert-service'])('the %s bundle', (name) => {
 });
 
 describe('bundles run end to end', () => {
-  it('slack-notifier: reads the secret through the SDK, posts one summary, reports the unreadable records', async () => {
+  it('slack-notifier: records the wave in DynamoDB through the SDK, reports the unreadable records, posts at the deadline', async () => {
+    const env = { ENVIRONMENT: 'dev', TIMEZONE: 'Asia/Seoul', WAVES_TABLE: waves.tableName };
     const event = {
       Records: [...notifierFixture('scale-up-success').Records, ...notifierFixture('malformed-bodies').Records],
     };
-    const result = (await invokeBundle('slack-notifier', event, { ENVIRONMENT: 'dev', TIMEZONE: 'Asia/Seoul' })) as {
-      batchItemFailures: unknown[];
-    };
+    const posts = slack.posts.length;
+    const recorded = (await invokeBundle('slack-notifier', event, env)) as { batchItemFailures: unknown[] };
 
-    expect(result.batchItemFailures).toHaveLength(2);
+    expect(recorded.batchItemFailures).toHaveLength(2);
+    expect(slack.posts).toHaveLength(posts); // 2 of dev's 20 services: the wave waits
+
+    const closed = await invokeBundle(
+      'slack-notifier',
+      { closeWave: { action: 'scale-up', scheduledTime: '2026-11-23T00:20:00Z' } },
+      env,
+    );
+
+    expect(closed).toEqual({ wave: 'scale-up@2026-11-23T00:00:00.000Z', posted: true, reported: 2, missing: 18 });
     expect(secrets.requests.filter((r) => r.body.SecretId === SECRET_ID).length).toBeGreaterThanOrEqual(1);
+    expect(slack.posts).toHaveLength(posts + 1);
     const post = slack.posts.at(-1)!;
     expect(post.body).toContain('ECS Scheduled Scaling Summary: dev');
-    expect(post.body).toContain('2 succeeded, 0 failed, 2 unreadable');
+    expect(post.body).toContain('2 succeeded, 0 failed, 18 with no call seen');
   }, 30_000);
 
   it('alert-service: posts the alarm message', async () => {

@@ -41,6 +41,8 @@ function environment(s: GeneratedScheduler): EnvironmentInput {
     scaleUp: { time: pad(s.upHour), weekdays: 'MON-FRI' },
     scaleDown: { time: pad(s.downHour), weekdays: 'MON-FRI' },
   });
+  // The shortest wave grace period the config rules accept with this flexible window.
+  env.slackNotifier.waveGraceMinutes = s.flexibleWindowMinutes + 10;
   return env;
 }
 
@@ -51,7 +53,7 @@ describe('for any accepted service list', () => {
         const input = environment(generated);
         const config = parseEnvironment(input);
         const json = synthJson(input);
-        const schedules = resourcesOf(json, 'aws_scheduler_schedule');
+        const schedules = schedulerResourcesOf(json, 'aws_scheduler_schedule');
         const policies = resourcesOf(json, 'aws_iam_role_policy');
         expect(Object.keys(schedules)).toHaveLength(2 * config.scheduler.services.length);
         expect(Object.keys(schedulerResourcesOf(json, 'aws_iam_role'))).toHaveLength(config.scheduler.services.length);

@@ -3,7 +3,7 @@ import { UPDATE_SERVICE_TARGET_ARN } from '../constructs/ecs-scheduler';
 import { parseEnvironment, type EnvironmentInput } from '../environments';
 import { dev } from '../environments/dev';
 import { stg } from '../environments/stg';
-import { decodeJsonencode } from './support/jsonencode';
+import { decodeJsonencode, serviceTrust } from './support/jsonencode';
 import {
   copyOf,
   resourcesOf,
@@ -44,11 +44,16 @@ describe.each([
   const policies = schedulerResourcesOf(json, 'aws_iam_role_policy');
   const all = schedules(json);
 
-  it('holds 20 x (role, policy, scale-up, scale-down), and every schedule is a scheduler one', () => {
+  it("holds 20 x (role, policy, scale-up, scale-down); the only other schedules are the notifier's wave deadlines", () => {
     expect(Object.keys(roles)).toHaveLength(20);
     expect(Object.keys(policies)).toHaveLength(20);
-    expect(Object.keys(all)).toHaveLength(40);
-    expect(Object.keys(schedulerResourcesOf(json, 'aws_scheduler_schedule'))).toHaveLength(40);
+    const scheduler = Object.keys(schedulerResourcesOf(json, 'aws_scheduler_schedule'));
+    expect(scheduler).toHaveLength(40);
+    expect(
+      Object.keys(all)
+        .filter((id) => !scheduler.includes(id))
+        .sort(),
+    ).toEqual(['slack_notifier_wave_deadline_scale_down', 'slack_notifier_wave_deadline_scale_up']);
   });
 
   describe.each(config.scheduler.services.map((s) => [s.service, s] as const))('service %s', (service, svc) => {
@@ -69,17 +74,7 @@ describe.each([
     });
 
     it('trusts only scheduler.amazonaws.com, for this account', () => {
-      expect(decodeJsonencode(role?.assume_role_policy)).toEqual({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'scheduler.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-          },
-        ],
-      });
+      expect(decodeJsonencode(role?.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com'));
     });
 
     it('may call exactly ecs:UpdateService on its own service ARN', () => {
@@ -137,21 +132,21 @@ describe('schedule options', () => {
 
   it('flexible window 0 gives mode OFF with no maximum window', () => {
     const json = synthJson(withScheduler({ flexibleWindowMinutes: 0 }));
-    for (const schedule of Object.values(schedules(json))) {
+    for (const schedule of Object.values(schedulerResourcesOf(json, 'aws_scheduler_schedule'))) {
       expect(schedule.flexible_time_window).toEqual({ mode: 'OFF' });
     }
   });
 
   it('takes times, weekdays, time zone and retry limits from the config', () => {
-    const json = synthJson(
-      withScheduler({
-        timezone: 'Europe/Berlin',
-        scaleUp: { time: '07:30', weekdays: 'MON,WED,FRI' },
-        scaleDown: { time: '19:05', weekdays: '*' },
-        flexibleWindowMinutes: 15,
-        retry: { maximumEventAgeMinutes: 30, maximumRetryAttempts: 3 },
-      }),
-    );
+    const input = withScheduler({
+      timezone: 'Europe/Berlin',
+      scaleUp: { time: '07:30', weekdays: 'MON,WED,FRI' },
+      scaleDown: { time: '19:05', weekdays: '*' },
+      flexibleWindowMinutes: 15,
+      retry: { maximumEventAgeMinutes: 30, maximumRetryAttempts: 3 },
+    });
+    input.slackNotifier.waveGraceMinutes = 25;
+    const json = synthJson(input);
     const nestjs = schedules(json);
     expect(nestjs.nestjs_scheduler_scale_up).toMatchObject({
       schedule_expression: 'cron(30 7 ? * MON,WED,FRI *)',

@@ -39,11 +39,13 @@ writeFileSync(BAD_JSON, '{"Records": [');
 afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
 describe('npm run invoke', () => {
-  it('runs slack-notifier on an event file, posts to --webhook-url, prints the batch response', async () => {
+  it('runs slack-notifier on event files in order, on a local waves table, posts to --webhook-url, prints each result', async () => {
     const result = await invoke([
       'slack-notifier',
       '--event',
       '__tests__/fixtures/slack-notifier/malformed-bodies.json',
+      '--event',
+      '__tests__/fixtures/slack-notifier/close-scale-up.json',
       '--webhook-url',
       slack.url,
       '--env',
@@ -51,12 +53,14 @@ describe('npm run invoke', () => {
     ]);
 
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({
-      batchItemFailures: [{ itemIdentifier: expect.any(String) }, { itemIdentifier: expect.any(String) }],
-    });
+    expect(JSON.parse(result.stdout)).toEqual([
+      { batchItemFailures: [{ itemIdentifier: expect.any(String) }, { itemIdentifier: expect.any(String) }] },
+      { wave: 'scale-up@2026-11-23T00:00:00.000Z', posted: true, reported: 1, missing: 19 },
+    ]);
     expect(result.stderr).toContain('Record could not be read');
     expect(slack.posts).toHaveLength(1);
     expect(slack.posts[0]!.body).toContain('ECS Scheduled Scaling Summary: dev');
+    expect(slack.posts[0]!.body).toContain('1 succeeded, 0 failed, 19 with no call seen');
   }, 30_000);
 
   it('without --webhook-url reads the secret named by the environment config, through the real AWS SDK', async () => {
@@ -66,7 +70,15 @@ describe('npm run invoke', () => {
     });
     try {
       const result = await invoke(
-        ['slack-notifier', '--event', '__tests__/fixtures/slack-notifier/scale-down.json', '--env', 'dev'],
+        [
+          'slack-notifier',
+          '--event',
+          '__tests__/fixtures/slack-notifier/scale-down.json',
+          '--event',
+          '__tests__/fixtures/slack-notifier/close-scale-down.json',
+          '--env',
+          'dev',
+        ],
         {
           AWS_REGION: 'ap-northeast-2',
           AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
@@ -76,7 +88,10 @@ describe('npm run invoke', () => {
       );
 
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout)).toEqual({ batchItemFailures: [] });
+      expect(JSON.parse(result.stdout)).toEqual([
+        { batchItemFailures: [] },
+        { wave: 'scale-down@2026-11-23T09:00:00.000Z', posted: true, reported: 1, missing: 19 },
+      ]);
       expect(result.stderr).toContain('reading the webhook URL from secret "ecs-scheduler/dev/slack-webhook"');
       expect(result.stderr).not.toContain(slack.url);
       expect(secrets.requests.map((r) => r.body.SecretId)).toEqual(['ecs-scheduler/dev/slack-webhook']);

@@ -1,9 +1,13 @@
+import { strFromU8, unzipSync } from 'fflate';
+import { readFileSync } from 'node:fs';
+import { bundleFunction } from '../constructs/shared/bundle';
+import { waveManifestFiles } from '../constructs/slack-notifier/wave-manifest';
 import { dev } from '../environments/dev';
 import type { EnvironmentInput } from '../environments';
-import { ConfigError } from '../environments';
+import { ConfigError, parseEnvironment } from '../environments';
 import { matchesPattern } from './support/event-pattern';
-import { decodeJsonencode } from './support/jsonencode';
-import { copyOf, resourceOf, resourcesOf, synthJson } from './support/synth';
+import { decodeJsonencode, serviceTrust } from './support/jsonencode';
+import { copyOf, resourceOf, resourcesOf, synthJson, withServices } from './support/synth';
 
 const ACCOUNT = '${data.aws_caller_identity.current.account_id}';
 const QUEUE_ARN = '${aws_sqs_queue.slack_notifier_alerts.arn}';
@@ -66,20 +70,6 @@ describe('slack-notifier in the dev stack', () => {
         detail: { eventSource: ['ecs.amazonaws.com'], eventName: ['UpdateService'] },
       });
       expect(JSON.stringify(live).length).toBeLessThanOrEqual(2048);
-    });
-
-    it('falls back to the role-name suffix at 500 services, staying within the pattern limit', () => {
-      const input = copyOf(dev);
-      input.scheduler.services = Array.from({ length: 500 }, (_, i) => ({ cluster: 'c', service: `svc-${i}` }));
-      delete input.cloudwatch.ecsAlarms;
-      const big = synthJson(input);
-      const bigRule = resourceOf(big, 'aws_cloudwatch_event_rule', 'slack_notifier_ecs_update_service');
-      const bigPattern = JSON.parse(
-        JSON.stringify(decodeJsonencode(bigRule.event_pattern)).split(ACCOUNT).join('123456789012'),
-      ) as unknown;
-      expect(JSON.stringify(bigPattern).length).toBeLessThanOrEqual(2048);
-      expect(matchesPattern(bigPattern, updateServiceEvent('svc-499-scheduler-role-dev'))).toBe(true);
-      expect(matchesPattern(bigPattern, updateServiceEvent('svc-1-scheduler-role-stg'))).toBe(false);
     });
 
     it('targets the queue as SendToSQS', () => {
@@ -241,6 +231,7 @@ describe('slack-notifier in the dev stack', () => {
         variables: {
           ENVIRONMENT: 'dev',
           TIMEZONE: 'Asia/Seoul',
+          WAVES_TABLE: 'ecs-scheduler-waves-dev',
           SLACK_WEBHOOK_SECRET_ID: 'ecs-scheduler/dev/slack-webhook',
           POWERTOOLS_SERVICE_NAME: 'slack-notifier',
           POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -262,17 +253,7 @@ describe('slack-notifier in the dev stack', () => {
     it('keeps the legacy role, trusted by Lambda for this account only, with basic logging', () => {
       const role = resourceOf(json, 'aws_iam_role', 'slack_notifier_lambda_role');
       expect(role.name).toBe('ecs-scheduler-slack-notifier-role-dev');
-      expect(decodeJsonencode(role.assume_role_policy)).toEqual({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'lambda.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-          },
-        ],
-      });
+      expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('lambda.amazonaws.com'));
       expect(resourceOf(json, 'aws_iam_role_policy_attachment', 'slack_notifier_lambda_basic')).toEqual({
         role: '${aws_iam_role.slack_notifier_lambda_role.name}',
         policy_arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
@@ -343,6 +324,159 @@ describe('slack-notifier in the dev stack', () => {
       expect(() => synthJson(leaked)).toThrow(
         /slackNotifier\.webhookSecret: webhookSecret must name a Secrets Manager secret, never the webhook URL/,
       );
+    });
+  });
+
+  describe('waves', () => {
+    const TABLE_ARN = '${aws_dynamodb_table.slack_notifier_waves.arn}';
+    const FUNCTION_ARN = '${aws_lambda_function.slack_notifier_slack_notifier.arn}';
+    const DLQ_ARN = '${aws_sqs_queue.slack_notifier_alerts_dlq.arn}';
+
+    it('gathers results in an on-demand, encrypted table whose items expire', () => {
+      expect(resourceOf(json, 'aws_dynamodb_table', 'slack_notifier_waves')).toMatchObject({
+        name: 'ecs-scheduler-waves-dev',
+        billing_mode: 'PAY_PER_REQUEST',
+        hash_key: 'pk',
+        range_key: 'sk',
+        attribute: [
+          { name: 'pk', type: 'S' },
+          { name: 'sk', type: 'S' },
+        ],
+        ttl: { attribute_name: 'expiresAt', enabled: true },
+        server_side_encryption: { enabled: true },
+      });
+    });
+
+    it('lets the function record, claim and read waves in that table only, and keep failed closes in its DLQ', () => {
+      const policy = resourceOf(json, 'aws_iam_role_policy', 'slack_notifier_lambda_waves');
+      expect(policy).toMatchObject({
+        name: 'ecs-scheduler-slack-notifier-waves-dev',
+        role: '${aws_iam_role.slack_notifier_lambda_role.id}',
+      });
+      expect(decodeJsonencode(policy.policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'RecordWaves',
+            Effect: 'Allow',
+            Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+            Resource: TABLE_ARN,
+          },
+          { Sid: 'KeepFailedWaveCloses', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: DLQ_ARN },
+        ],
+      });
+      expect(resourceOf(json, 'aws_lambda_function', 'slack_notifier_slack_notifier').depends_on).toContain(
+        'aws_iam_role_policy.slack_notifier_lambda_waves',
+      );
+    });
+
+    it.each([
+      ['scale_up', 'scale-up', 'cron(20 9 ? * MON-FRI *)'],
+      ['scale_down', 'scale-down', 'cron(20 18 ? * MON-FRI *)'],
+    ])('closes each %s wave 20 min after it, on its days, at the exact minute', (id, action, cron) => {
+      const schedule = resourceOf(json, 'aws_scheduler_schedule', `slack_notifier_wave_deadline_${id}`);
+      expect(schedule).toMatchObject({
+        name: `ecs-scheduler-${action}-deadline-dev`,
+        schedule_expression: cron,
+        schedule_expression_timezone: 'Asia/Seoul',
+        flexible_time_window: { mode: 'OFF' },
+        target: {
+          arn: FUNCTION_ARN,
+          role_arn: '${aws_iam_role.slack_notifier_wave_deadline_role.arn}',
+          retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 },
+        },
+      });
+      expect(JSON.parse((schedule.target as { input: string }).input)).toEqual({
+        closeWave: { action, scheduledTime: '<aws.scheduler.scheduled-time>' },
+      });
+    });
+
+    it('invokes through a role trusted by Scheduler for this account, allowed only to invoke the function', () => {
+      const role = resourceOf(json, 'aws_iam_role', 'slack_notifier_wave_deadline_role');
+      expect(role.name).toBe('ecs-scheduler-wave-deadline-role-dev');
+      expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com'));
+      const policy = resourceOf(json, 'aws_iam_role_policy', 'slack_notifier_wave_deadline_invoke');
+      expect(policy.role).toBe('${aws_iam_role.slack_notifier_wave_deadline_role.id}');
+      expect(decodeJsonencode(policy.policy)).toEqual({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN }],
+      });
+    });
+
+    it('keeps a close that failed its retries in the DLQ, whose alarm tells someone', () => {
+      expect(
+        resourceOf(json, 'aws_lambda_function_event_invoke_config', 'slack_notifier_wave_close_retries'),
+      ).toMatchObject({
+        function_name: '${aws_lambda_function.slack_notifier_slack_notifier.function_name}',
+        maximum_retry_attempts: 2,
+        destination_config: { on_failure: { destination: DLQ_ARN } },
+        depends_on: ['aws_iam_role_policy.slack_notifier_lambda_waves'],
+      });
+    });
+
+    it('takes the grace period from config', () => {
+      const changed = synthJson(withNotifier((n) => (n.waveGraceMinutes = 45)));
+      expect(
+        resourceOf(changed, 'aws_scheduler_schedule', 'slack_notifier_wave_deadline_scale_down').schedule_expression,
+      ).toBe('cron(45 18 ? * MON-FRI *)');
+    });
+
+    it.each([
+      [
+        (env: EnvironmentInput) => Object.assign(env.slackNotifier, { waveGraceMinutes: 14 }),
+        'slackNotifier.waveGraceMinutes: waveGraceMinutes 14 is shorter than the flexible window (5 min) + the batching window (5 min) + 5 min of CloudTrail delay = 15 min',
+      ],
+      [
+        (env: EnvironmentInput) => Object.assign(env.scheduler, { flexibleWindowMinutes: 15 }),
+        'waves would be closed before their results arrive. Use at least 25',
+      ],
+      [
+        (env: EnvironmentInput) => Object.assign(env.scheduler, { scaleDown: { time: '23:50', weekdays: 'MON-FRI' } }),
+        "slackNotifier.waveGraceMinutes: the scaleDown wave at 23:50 plus waveGraceMinutes 20 passes midnight, so its deadline would fall on the next day, which the deadline schedule's weekdays do not follow. Use at most 9 or move scheduler.scaleDown.time earlier",
+      ],
+      [
+        (env: EnvironmentInput) => Object.assign(env.slackNotifier, { waveGraceMinutes: 721 }),
+        'slackNotifier.waveGraceMinutes: waveGraceMinutes must be 1 to 720 min',
+      ],
+    ])('rejects a deadline that comes too early or on the next day (%#)', (change, message) => {
+      const input = copyOf(dev);
+      change(input);
+      expect(() => synthJson(input)).toThrow(message);
+    });
+  });
+
+  describe('at 500 services', () => {
+    const input = withServices(
+      dev,
+      Array.from({ length: 500 }, (_, i) => ({ cluster: 'c', service: `svc-${i}` })),
+    );
+    const big = synthJson(input);
+    const fn = resourceOf(big, 'aws_lambda_function', 'slack_notifier_slack_notifier');
+
+    it('falls back to the role-name suffix in the rule, staying within the pattern limit', () => {
+      const bigRule = resourceOf(big, 'aws_cloudwatch_event_rule', 'slack_notifier_ecs_update_service');
+      const bigPattern = JSON.parse(
+        JSON.stringify(decodeJsonencode(bigRule.event_pattern)).split(ACCOUNT).join('123456789012'),
+      ) as unknown;
+      expect(JSON.stringify(bigPattern).length).toBeLessThanOrEqual(2048);
+      expect(matchesPattern(bigPattern, updateServiceEvent('svc-499-scheduler-role-dev'))).toBe(true);
+      expect(matchesPattern(bigPattern, updateServiceEvent('svc-1-scheduler-role-stg'))).toBe(false);
+    });
+
+    it("keeps the function's environment variables far below Lambda's 4 KB", () => {
+      const variables = (fn.environment as { variables: Record<string, string> }).variables;
+      const size = Object.entries(variables).reduce((sum, [key, value]) => sum + key.length + value.length, 0);
+      expect(size).toBeLessThan(400);
+    });
+
+    it('carries the 500 expected services in the zip it deploys', () => {
+      const bundle = bundleFunction('slack-notifier', waveManifestFiles(parseEnvironment(input)));
+      expect(fn.source_code_hash).toBe(bundle.zipSha256);
+      const manifest = JSON.parse(strFromU8(unzipSync(readFileSync(bundle.zipPath))['wave-manifest.json']!)) as {
+        services: unknown[];
+      };
+      expect(manifest.services).toHaveLength(500);
+      expect(manifest.services).toContainEqual({ cluster: 'c', service: 'svc-499', upCount: 1, downCount: 0 });
     });
   });
 

@@ -1,49 +1,45 @@
+// The slack-notifier handler's behaviour around the wave model: reading records, Slack's answers,
+// the webhook secret, logs and settings. Waves themselves: slack-notifier.waves.test.ts.
 import {
   GetSecretValueCommand,
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { KnownBlock } from '@slack/types';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler, type HandlerDeps } from '../functions/slack-notifier/handler';
 import { fixedWebhookUrl, webhookUrlFromSecret } from '../functions/shared/webhook-url';
+import { startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
 import { messageIds, notifierFixture, sqsEventFor } from './support/cloudtrail-events';
 import { capturing, captureOutput, lambdaContext } from './support/lambda';
-import { startFakeSlack, type FakeSlack, WEBHOOK_PATH } from './support/slack-server';
+import { readableText, startFakeSlack, type FakeSlack, WEBHOOK_PATH } from './support/slack-server';
+import { manifestFor, MONDAY_SCALE_UP, serviceNames, waveHandler } from './support/waves';
 
-const SETTINGS = { environment: 'dev', timeZone: 'Asia/Seoul' };
 const FAST = { baseBackoffMs: 20, maxBackoffMs: 50 };
+/** The services of the wave each test completes. */
+const PAIR = ['nestjs', 'python-api'];
 
 let slack: FakeSlack;
+let table: LocalWaveTable;
 beforeEach(async () => {
-  slack = await startFakeSlack();
+  [slack, table] = await Promise.all([startFakeSlack(), startLocalWaveTable()]);
 });
-afterEach(() => slack.close());
+afterEach(() => Promise.all([slack.close(), table.close()]));
 
-function handlerFor(deps: HandlerDeps = {}) {
-  return createHandler({ webhookUrl: fixedWebhookUrl(slack.url), settings: SETTINGS, delivery: FAST, ...deps });
+function handlerFor(services: string[] = PAIR, deps: HandlerDeps = {}) {
+  return waveHandler(table, slack.url, manifestFor(services), { delivery: FAST, ...deps }).handler;
 }
 
-interface PostedSummary {
-  text: string;
-  blocks: KnownBlock[];
-}
-
-function posted(index = 0): PostedSummary {
-  return slack.posts[index]!.json as PostedSummary;
-}
-
-/** Everything a person reads in the message: the fallback and every block's text. */
-function readable(summary: PostedSummary): string {
-  const texts = summary.blocks.map((block) => ('text' in block ? ((block.text as { text?: string })?.text ?? '') : ''));
-  return [summary.text, ...texts].join('\n');
-}
+const text = (index = 0) => readableText(slack.posts[index]!);
 
 const context = () => lambdaContext('ecs-scheduler-slack-notifier-dev', 10_000);
 
-describe('one invocation, one summary', () => {
-  it('50 records -> exactly 1 POST naming all 50 services with the right totals', async () => {
-    const services = Array.from({ length: 50 }, (_, i) => `service-${String(i).padStart(2, '0')}`);
+const closeAt = (action: 'scale-up' | 'scale-down', at: number) => ({
+  closeWave: { action, scheduledTime: new Date(at).toISOString() },
+});
+
+describe('reading the records of a wave', () => {
+  it('50 records completing a wave -> exactly 1 POST naming all 50 services with the right totals', async () => {
+    const services = serviceNames(50);
     const event = sqsEventFor(
       services.map((service, i) => ({
         service,
@@ -52,46 +48,52 @@ describe('one invocation, one summary', () => {
       })),
     );
 
-    const result = await handlerFor()(event, context());
+    const result = await handlerFor(services)(event, context());
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(slack.posts).toHaveLength(1);
-    const text = readable(posted());
-    for (const service of services) expect(text).toContain(service);
-    expect(text).toContain('49 succeeded, 1 failed');
-    expect(text).toContain('service-17` (terraform-study-dev-cluster): ServiceNotFoundException: Service not found.');
-    expect(text).toContain('2026-11-23 09:00–09:04 KST');
+    for (const service of services) expect(text()).toContain(service);
+    expect(text()).toContain('49 succeeded, 1 failed');
+    expect(text()).toContain('svc-017` (terraform-study-dev-cluster): ServiceNotFoundException: Service not found.');
+    expect(text()).toContain('*Time:* 2026-11-23 09:00–09:04 KST');
   });
 
   it('reads the real fixtures: success, scale-down, failure, a service given as an ARN', async () => {
+    const handler = handlerFor(['nestjs', 'python-api', 'frontend', 'worker-service']);
     const event = {
       Records: ['scale-up-success', 'scale-down', 'service-not-found', 'service-as-arn'].flatMap(
         (name) => notifierFixture(name).Records,
       ),
     };
 
-    expect(await handlerFor()(event, context())).toEqual({ batchItemFailures: [] });
+    expect(await handler(event, context())).toEqual({ batchItemFailures: [] });
+    expect(slack.posts).toHaveLength(0); // neither wave is complete
+    await handler(closeAt('scale-up', MONDAY_SCALE_UP + 20 * 60_000), context());
+    await handler(closeAt('scale-down', MONDAY_SCALE_UP + 9 * 3600_000 + 20 * 60_000), context());
 
-    const text = readable(posted());
-    expect(text).toMatch(/nestjs\s+│ Scale Up \(→1\)\s+│ ✅/);
-    expect(text).toMatch(/python-api\s+│ Scale Down \(→0\)\s+│ ✅/);
-    expect(text).toMatch(/frontend\s+│ Scale Up \(→1\)\s+│ ❌ Error/);
-    expect(text).toMatch(/worker-service\s+│ Scale Up \(→1\)\s+│ ✅/);
-    expect(text).not.toContain('arn:aws:ecs');
-    expect(text).toContain('3 succeeded, 1 failed');
-    expect(text).toContain('`frontend` (terraform-study-dev-cluster): ServiceNotFoundException: Service not found.');
-    // 09:00:42 KST to 18:03 KST on the same day
-    expect(text).toContain('2026-11-23 09:00–18:03 KST');
+    expect(slack.posts).toHaveLength(2);
+    const [morning, evening] = [text(0), text(1)];
+    expect(morning).toMatch(/nestjs\s+│ Scale Up \(→1\)\s+│ ✅/);
+    expect(morning).toMatch(/frontend\s+│ Scale Up \(→1\)\s+│ ❌ Error/);
+    expect(morning).toMatch(/worker-service\s+│ Scale Up \(→1\)\s+│ ✅/);
+    expect(morning).not.toContain('arn:aws:ecs');
+    expect(morning).toContain('2 succeeded, 1 failed, 1 with no call seen');
+    expect(morning).toContain('`frontend` (terraform-study-dev-cluster): ServiceNotFoundException: Service not found.');
+    expect(morning).toContain('• `python-api` (terraform-study-dev-cluster)');
+    expect(morning).toContain('*Time:* 2026-11-23 09:00–09:03 KST');
+    expect(evening).toMatch(/python-api\s+│ Scale Down \(→0\)\s+│ ✅/);
+    expect(evening).toContain('*Wave:* Scale-down 18:00 KST, Mon 2026-11-23');
+    expect(evening).toContain('*Time:* 2026-11-23 18:03 KST');
   });
 
   it('summarizes a CloudTrail event delivered twice once, and fails neither copy', async () => {
     const event = notifierFixture('duplicate-event-id');
 
-    expect(await handlerFor()(event, context())).toEqual({ batchItemFailures: [] });
+    expect(await handlerFor(['auth-service'])(event, context())).toEqual({ batchItemFailures: [] });
 
     expect(slack.posts).toHaveLength(1);
-    expect(readable(posted())).toContain('1 succeeded, 0 failed');
-    expect(readable(posted()).match(/auth-service\s+│/g)).toHaveLength(1);
+    expect(text()).toContain('1 succeeded, 0 failed');
+    expect(text().match(/auth-service\s+│/g)).toHaveLength(1);
   });
 
   it('posts nothing for an empty batch', async () => {
@@ -101,17 +103,17 @@ describe('one invocation, one summary', () => {
 });
 
 describe('bad records are reported, never dropped', () => {
-  it('returns a malformed record in batchItemFailures and still posts the others, counting it', async () => {
+  it('returns a malformed record in batchItemFailures, logs why, and still posts the wave it completes', async () => {
     const event = notifierFixture('malformed-bodies');
     const [, cutOff, notCloudTrail] = messageIds(event);
-    const { result, output } = await capturing(() => handlerFor()(event, context()));
+    const { result, output } = await capturing(() =>
+      handlerFor(['user-service'], { logger: undefined })(event, context()),
+    );
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: cutOff }, { itemIdentifier: notCloudTrail }] });
     expect(slack.posts).toHaveLength(1);
-    const text = readable(posted());
-    expect(text).toContain('user-service');
-    expect(text).toContain('1 succeeded, 0 failed, 2 unreadable');
-    expect(text).toContain('2 records could not be read.* They go back to the queue');
+    expect(text()).toContain('user-service');
+    expect(text()).toContain('1 succeeded, 0 failed');
     const errors = output
       .lines()
       .filter((line) => line.message === 'Record could not be read; it returns to the queue');
@@ -124,16 +126,11 @@ describe('bad records are reported, never dropped', () => {
     ]);
   });
 
-  it('still posts when no record could be read, so a person notices', async () => {
+  it('posts nothing for records of no wave it can read: they return to the queue, then to the DLQ and its alarm', async () => {
     const event = { Records: notifierFixture('malformed-bodies').Records.slice(1) };
-    const output = captureOutput();
-    try {
-      expect((await handlerFor()(event, context())).batchItemFailures).toHaveLength(2);
-    } finally {
-      output.restore();
-    }
-    expect(slack.posts).toHaveLength(1);
-    expect(readable(posted())).toContain('0 succeeded, 0 failed, 2 unreadable');
+    const { result } = await capturing(() => handlerFor()(event, context()));
+    expect(result.batchItemFailures).toHaveLength(2);
+    expect(slack.posts).toHaveLength(0);
   });
 });
 
@@ -153,18 +150,21 @@ describe('Slack answers', () => {
     slack.answer({ status: 500, body: 'internal_error' });
     const event = sqsEventFor([{ service: 'nestjs' }, { service: 'python-api' }, { service: 'frontend' }]);
     const { result, output } = await capturing(() =>
-      handlerFor({ delivery: { ...FAST, maxAttempts: 4 } })(event, context()),
+      handlerFor(['nestjs', 'python-api', 'frontend'], { delivery: { ...FAST, maxAttempts: 4 }, logger: undefined })(
+        event,
+        context(),
+      ),
     );
 
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
     expect(slack.posts).toHaveLength(4);
-    expect(output.text()).toContain('Summary not delivered; every record of the batch returns to the queue');
+    expect(output.text()).toContain("Summary not delivered; the wave's records return to the queue");
   });
 
   it('404 no_service -> every record failed after one request (no retry storm)', async () => {
     slack.answer({ status: 404, body: 'no_service' });
     const event = sqsEventFor([{ service: 'nestjs' }, { service: 'python-api' }]);
-    const { result, output } = await capturing(() => handlerFor()(event, context()));
+    const { result, output } = await capturing(() => handlerFor(PAIR, { logger: undefined })(event, context()));
 
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
     expect(slack.posts).toHaveLength(1);
@@ -179,7 +179,7 @@ describe('Slack answers', () => {
     let result;
     try {
       // 4.5 s left, minus the 3 s margin: retries must stop within ~1.5 s
-      result = await handlerFor({ delivery: { baseBackoffMs: 200, maxBackoffMs: 400 } })(
+      result = await handlerFor(['nestjs'], { delivery: { baseBackoffMs: 200, maxBackoffMs: 400 } })(
         event,
         lambdaContext('fn', 4_500),
       );
@@ -198,13 +198,12 @@ describe('the webhook secret (Secrets Manager mocked at the SDK edge)', () => {
 
   it('reads {"webhook_url"} from the secret once, and reuses it on the next invocation', async () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ webhook_url: slack.url }) });
-    const handler = createHandler({
+    const handler = handlerFor(['nestjs'], {
       webhookUrl: webhookUrlFromSecret({ SLACK_WEBHOOK_SECRET_ID: 'ecs-scheduler/dev/slack-webhook-cache' }),
-      settings: SETTINGS,
     });
 
     await handler(sqsEventFor([{ service: 'nestjs' }]), context());
-    await handler(sqsEventFor([{ service: 'frontend' }]), context());
+    await handler(sqsEventFor([{ service: 'nestjs', desiredCount: 0, atSecond: 9 * 3600 }]), context());
 
     expect(slack.posts).toHaveLength(2);
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
@@ -240,21 +239,21 @@ describe('the webhook secret (Secrets Manager mocked at the SDK edge)', () => {
     ],
   ])('a secret that is %s fails every record, with a clear log and no URL in it', async (name, arrange, reason) => {
     arrange();
-    const handler = createHandler({
+    const handler = handlerFor(PAIR, {
       webhookUrl: webhookUrlFromSecret({
         // One secret name per case: the Powertools cache is keyed by name.
         SLACK_WEBHOOK_SECRET_ID: `ecs-scheduler/dev/${name.replace(/[^a-z]+/gi, '-').replace(/-$/, '')}`,
       }),
-      settings: SETTINGS,
+      logger: undefined,
     });
-    const event = sqsEventFor([{ service: 'nestjs' }, { service: 'frontend' }]);
+    const event = sqsEventFor([{ service: 'nestjs' }, { service: 'python-api' }]);
     const { result, output } = await capturing(() => handler(event, context()));
 
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
     expect(slack.posts).toHaveLength(0);
     const logged = output.lines().find((line) => line.message === 'Slack webhook URL unavailable');
     expect(logged?.reason).toContain(reason);
-    expect(output.text()).toContain('Summary not delivered; every record of the batch returns to the queue');
+    expect(output.text()).toContain("Summary not delivered; the wave's records return to the queue");
     expect(output.text()).not.toContain('STOREDSECRETVALUE');
   });
 });
@@ -263,12 +262,12 @@ describe('logs', () => {
   it('never print the webhook URL or a record body, on success or failure', async () => {
     const output = captureOutput();
     try {
-      await handlerFor()(notifierFixture('malformed-bodies'), context());
+      await handlerFor(['user-service'], { logger: undefined })(notifierFixture('malformed-bodies'), context());
       slack.answer(
         { status: 429, body: 'rate_limited', headers: { 'retry-after': '0' } },
         { status: 403, body: 'invalid_token' },
       );
-      await handlerFor()(notifierFixture('scale-up-success'), context());
+      await handlerFor(['nestjs'], { logger: undefined })(notifierFixture('scale-up-success'), context());
     } finally {
       output.restore();
     }
@@ -302,6 +301,16 @@ describe('settings', () => {
     ['ENVIRONMENT unset', { ENVIRONMENT: undefined, TIMEZONE: undefined }, 'ENVIRONMENT is not set'],
     ['ENVIRONMENT blank', { ENVIRONMENT: '  ', TIMEZONE: undefined }, 'ENVIRONMENT is not set'],
     ['TIMEZONE not IANA', { ENVIRONMENT: 'dev', TIMEZONE: 'KST' }, 'TIMEZONE "KST" is not an IANA time zone'],
+    [
+      'WAVES_TABLE unset',
+      { ENVIRONMENT: 'dev', TIMEZONE: undefined, WAVES_TABLE: undefined },
+      'WAVES_TABLE is not set',
+    ],
+    [
+      'no wave manifest beside the code',
+      { ENVIRONMENT: 'dev', TIMEZONE: undefined, WAVES_TABLE: 'ecs-scheduler-waves-dev' },
+      'wave-manifest.json beside the code is missing or invalid',
+    ],
   ])('refuse to start with %s, naming the variable in the error and the log', (_, env, reason) => {
     const output = captureOutput();
     try {
@@ -314,16 +323,19 @@ describe('settings', () => {
     );
   });
 
-  it('read ENVIRONMENT and TIMEZONE as the stack sets them, with injected values taking precedence', async () => {
+  it('read ENVIRONMENT, TIMEZONE and WAVES_TABLE as the stack sets them, with injected values taking precedence', async () => {
     const event = sqsEventFor([{ service: 'nestjs', atSecond: 30 }]);
-    await withEnv({ ENVIRONMENT: 'stg', TIMEZONE: 'UTC' }, () =>
-      createHandler({ webhookUrl: fixedWebhookUrl(slack.url), delivery: FAST })(event, context()),
-    );
-    await withEnv({ ENVIRONMENT: 'stg', TIMEZONE: undefined }, () =>
-      createHandler({ webhookUrl: fixedWebhookUrl(slack.url), settings: { environment: 'dev' } })(event, context()),
+    const env = { ENVIRONMENT: 'stg', WAVES_TABLE: table.tableName };
+    await withEnv({ ...env, TIMEZONE: 'UTC' }, () => handlerFor(['nestjs'], { settings: {} })(event, context()));
+    await withEnv({ ...env, TIMEZONE: undefined }, () =>
+      handlerFor(['nestjs'], { settings: { environment: 'dev' } })(event, context()),
     );
 
-    expect(readable(posted(0))).toContain('*Environment:* stg\n*Time:* 2026-11-23 00:00 UTC');
-    expect(readable(posted(1))).toContain('*Environment:* dev\n*Time:* 2026-11-23 09:00 KST');
+    expect(text(0)).toContain(
+      '*Environment:* stg\n*Wave:* Scale-up 00:00 UTC, Mon 2026-11-23\n*Time:* 2026-11-23 00:00 UTC',
+    );
+    expect(text(1)).toContain(
+      '*Environment:* dev\n*Wave:* Scale-up 09:00 KST, Mon 2026-11-23\n*Time:* 2026-11-23 09:00 KST',
+    );
   });
 });

@@ -111,7 +111,6 @@ describe('the summary message', () => {
           eventTime: '2026-11-23T00:04:50.000Z',
         }),
       ],
-      unreadable: 0,
     });
     expect(more).toEqual([]);
     expect(message!.blocks![0]).toEqual({
@@ -139,7 +138,7 @@ describe('the summary message', () => {
   it('is green when all succeeded and red when all failed', () => {
     const title = (results: ScalingResult[]) =>
       (
-        summaryMessages({ environment: 'stg', timeZone: 'Asia/Seoul', results, unreadable: 0 })[0]!.blocks![0] as {
+        summaryMessages({ environment: 'stg', timeZone: 'Asia/Seoul', results })[0]!.blocks![0] as {
           text: { text: string };
         }
       ).text.text;
@@ -152,7 +151,6 @@ describe('the summary message', () => {
       environment: 'dev',
       timeZone: 'Asia/Seoul',
       results: [result('svc', { succeeded: false, error: 'InvalidParameterException: <script> & "quotes"' })],
-      unreadable: 0,
     });
     expect(sectionTexts(message!.blocks!).join('\n')).toContain('&lt;script&gt; &amp; "quotes"');
   });
@@ -163,7 +161,12 @@ describe('the summary message', () => {
         ...(i % 7 === 0 ? { succeeded: false, error: `InvalidParameterException: ${'x'.repeat(500)}` } : {}),
       }),
     );
-    const messages = summaryMessages({ environment: 'dev', timeZone: 'Asia/Seoul', results, unreadable: 3 });
+    const messages = summaryMessages({
+      environment: 'dev',
+      timeZone: 'Asia/Seoul',
+      results,
+      missing: [{ cluster: 'c', service: 'never-reported' }],
+    });
     const everything = messages.flatMap((m) => sectionTexts(m.blocks!)).join('\n');
     for (const message of messages) {
       expect(message.blocks!.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
@@ -183,19 +186,43 @@ describe('the summary message', () => {
       messages.forEach((m, i) => expect(m.text).toContain(`(part ${i + 1}/${messages.length})`));
     }
   });
-  it('counts an unreadable record and says where it goes', () => {
+  it('names the services that never reported, after the table, and counts them', () => {
     const [message] = summaryMessages({
       environment: 'dev',
       timeZone: 'Asia/Seoul',
+      wave: 'Scale-up 09:00 KST, Mon 2026-11-23',
       results: [result('a')],
-      unreadable: 1,
+      missing: [
+        { cluster: 'main', service: 'zeta' },
+        { cluster: 'main', service: 'beta' },
+      ],
     });
     const texts = sectionTexts(message!.blocks!);
-    expect(texts[0]).toContain('*Total:* 1 succeeded, 0 failed, 1 unreadable');
-    expect(texts.at(-1)).toMatch(
-      /^\*1 record could not be read\.\* It goes back to the queue and, after the retries, to the dead-letter queue/,
+    expect(texts[0]).toBe(
+      '*Environment:* dev\n*Wave:* Scale-up 09:00 KST, Mon 2026-11-23\n*Time:* 2026-11-23 09:02 KST\n*Total:* 1 succeeded, 0 failed, 2 with no call seen',
     );
-    expect((message!.blocks![0] as { text: { text: string } }).text.text).toMatch(/^⚠️/);
+    expect(texts.at(-1)).toMatch(
+      /^\*🚫 No UpdateService call seen\*: the schedule did not fire, .*\n• `beta` \(main\)\n• `zeta` \(main\)$/,
+    );
+    expect((message!.blocks![0] as { text: { text: string } }).text.text).toBe('⚠️ ECS Scheduled Scaling Summary: dev');
+    expect(message!.text).toBe(
+      '⚠️ ECS Scheduled Scaling Summary: dev (Scale-up 09:00 KST, Mon 2026-11-23): 1 succeeded, 0 failed, 2 with no call seen. No call seen: beta, zeta',
+    );
+  });
+
+  it.each([
+    ['follow-up', '✅ ECS Scaling, late results: dev', '(its summary was posted before these arrived)'],
+    ['unscheduled', '✅ ECS Scaling outside the schedule: dev', ''],
+  ] as const)('titles a %s message as such', (kind, title, note) => {
+    const [message] = summaryMessages({
+      environment: 'dev',
+      timeZone: 'Asia/Seoul',
+      kind,
+      ...(kind === 'follow-up' ? { wave: 'Scale-up 09:00 KST, Mon 2026-11-23' } : {}),
+      results: [result('a')],
+    });
+    expect((message!.blocks![0] as { text: { text: string } }).text.text).toBe(title);
+    expect(sectionTexts(message!.blocks!)[0]).toContain(note);
   });
 
   it('keeps a service name longer than the column whole', () => {
@@ -204,7 +231,6 @@ describe('the summary message', () => {
       environment: 'dev',
       timeZone: 'Asia/Seoul',
       results: [result('nestjs'), result(long)],
-      unreadable: 0,
     });
     const table = sectionTexts(message!.blocks!)[1]!;
     expect(table).toContain(`${long} │ Scale Up (→1)`);

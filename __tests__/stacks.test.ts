@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { strFromU8, unzipSync } from 'fflate';
 import { join, relative } from 'node:path';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { ConfigError, type EnvironmentInput } from '../environments';
+import { waveManifest } from '../constructs/slack-notifier/wave-manifest';
+import { ConfigError, parseEnvironment, type EnvironmentInput } from '../environments';
 import { dev } from '../environments/dev';
 import { stg } from '../environments/stg';
 import { buildApp, createApp } from '../main';
@@ -73,7 +74,15 @@ describe('the app', () => {
         const zip = first.files.get(`stacks/${env}/${fn.filename}`);
         expect(zip).toBeDefined();
         expect(fn.source_code_hash).toBe(createHash('sha256').update(zip!).digest('base64'));
-        expect(Object.keys(unzipSync(zip!))).toEqual(['index.js']);
+        const files = unzipSync(zip!);
+        if (fn.function_name!.includes('slack-notifier')) {
+          // The notifier carries its environment's wave manifest: the services each wave expects.
+          expect(Object.keys(files)).toEqual(['index.js', 'wave-manifest.json']);
+          const config = env === 'dev' ? parseEnvironment(dev) : parseEnvironment(stg);
+          expect(JSON.parse(strFromU8(files['wave-manifest.json']!))).toEqual(waveManifest(config));
+        } else {
+          expect(Object.keys(files)).toEqual(['index.js']);
+        }
       }
     }
   });

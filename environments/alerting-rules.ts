@@ -1,6 +1,9 @@
 // Cross-field rules of the slack-notifier and cloudwatch sections.
+import { minuteOfDay } from '../constructs/ecs-scheduler/cron';
 import {
+  CLOUDTRAIL_LAG_MINUTES,
   defaultBatchSize,
+  minimumWaveGraceMinutes,
   NOTIFIER_QUEUE_RETENTION_SECONDS,
   queueVisibilityTimeout,
 } from '../constructs/slack-notifier/queue-settings';
@@ -15,7 +18,7 @@ function notifierRules(env: EnvironmentConfig): RuleViolation[] {
   if (batchSize !== undefined && batchSize < services) {
     found.push({
       path: ['slackNotifier', 'batchSize'],
-      message: `batchSize ${batchSize} is below the ${services} scheduled services, so one scaling wave would be split into several Slack messages; use at least ${services} or leave it out (default ${defaultBatchSize(services)})`,
+      message: `batchSize ${batchSize} is below the ${services} scheduled services, so every scaling wave would take several invocations to gather; use at least ${services} or leave it out (default ${defaultBatchSize(services)})`,
     });
   }
   // A message must be able to fail maxReceiveCount times before SQS's retention drops it,
@@ -27,7 +30,38 @@ function notifierRules(env: EnvironmentConfig): RuleViolation[] {
       message: `maxReceiveCount ${maxReceiveCount} x the queue's visibility timeout ${visibility} s (6 x functionTimeoutSeconds + batchingWindowSeconds) is ${maxReceiveCount * visibility} s, not below the queue's 1 h retention: a failing message would expire before reaching the dead-letter queue. Lower maxReceiveCount or functionTimeoutSeconds`,
     });
   }
-  return found;
+  return [...found, ...waveGraceRules(env)];
+}
+
+/** The deadline must come after a wave's last results, and on the same day as the wave. */
+function waveGraceRules(env: EnvironmentConfig): RuleViolation[] {
+  const { waveGraceMinutes, batchingWindowSeconds } = env.slackNotifier;
+  const { flexibleWindowMinutes, scaleUp, scaleDown } = env.scheduler;
+  const path = ['slackNotifier', 'waveGraceMinutes'];
+  const minimum = minimumWaveGraceMinutes(flexibleWindowMinutes, batchingWindowSeconds);
+  if (waveGraceMinutes < minimum) {
+    return [
+      {
+        path,
+        message: `waveGraceMinutes ${waveGraceMinutes} is shorter than the flexible window (${flexibleWindowMinutes} min) + the batching window (${Math.ceil(batchingWindowSeconds / 60)} min) + ${CLOUDTRAIL_LAG_MINUTES} min of CloudTrail delay = ${minimum} min: waves would be closed before their results arrive. Use at least ${minimum}`,
+      },
+    ];
+  }
+  return (
+    [
+      ['scaleUp', scaleUp.time],
+      ['scaleDown', scaleDown.time],
+    ] as const
+  ).flatMap(([field, time]): RuleViolation[] => {
+    const latest = 24 * 60 - 1 - minuteOfDay(time);
+    if (waveGraceMinutes <= latest) return [];
+    return [
+      {
+        path,
+        message: `the ${field} wave at ${time} plus waveGraceMinutes ${waveGraceMinutes} passes midnight, so its deadline would fall on the next day, which the deadline schedule's weekdays do not follow. Use at most ${latest} or move scheduler.${field}.time earlier`,
+      },
+    ];
+  });
 }
 
 function adoptionRules(env: EnvironmentConfig): RuleViolation[] {

@@ -29,6 +29,11 @@ export const slackNotifierSchema = z.strictObject({
   functionTimeoutSeconds: wholeNumber('functionTimeoutSeconds', 10, 900, 60, ' s'),
   memorySizeMb: wholeNumber('memorySizeMb', 128, 10240, 256, ' MB'),
   logRetentionDays: logRetentionDays(30),
+  /**
+   * Minutes after a wave's scheduled time at which its deadline schedule closes it: posts what
+   * arrived and names the services that never reported.
+   */
+  waveGraceMinutes: wholeNumber('waveGraceMinutes', 1, 720, 20, ' min'),
 });
 
 export type SlackNotifierConfig = z.output<typeof slackNotifierSchema>;

@@ -1,8 +1,9 @@
-// Runs a function's real handler on an event file and prints its result as JSON on stdout; logs go
-// to stderr. `--webhook-url` posts there with no AWS call; otherwise the secret named by
-// SLACK_WEBHOOK_SECRET_ID is read with the caller's AWS credentials.
+// Runs a function's real handler on event files, in order, and prints the results as JSON on stdout;
+// logs go to stderr. `--webhook-url` posts there with no AWS call; otherwise the secret named by
+// SLACK_WEBHOOK_SECRET_ID is read with the caller's AWS credentials. The slack-notifier records its
+// waves in an in-memory table (dynalite) that lives for this run: never in the deployed table.
 //
-//   npm run invoke -- <function> --event <file.json> [--webhook-url <url>] [--env <name>]
+//   npm run invoke -- <function> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--env <name>]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
@@ -11,11 +12,18 @@ import type { WebhookUrlSource } from '../functions/shared/webhook-url';
 
 type Handler = (event: never, context: Context) => Promise<unknown>;
 
-/** Both handlers take the same injections (functions/shared/deliver.ts SlackHandlerDeps). */
+/** Both handlers take the same injections (functions/shared/deliver.ts SlackHandlerDeps), and maybe more. */
 interface FunctionEntry {
-  handlerModule: () => Promise<{ createHandler: (deps: { webhookUrl?: WebhookUrlSource }) => Handler }>;
+  handlerModule: () => Promise<{ createHandler: (deps: never) => Handler }>;
   /** Variables the stack would set, from the environment config. */
   environment: (config: EnvironmentConfig) => Promise<Record<string, string>>;
+  /** What the function needs beyond the variables, stood up locally for this run. */
+  local?: (config: EnvironmentConfig, variables: Record<string, string>) => Promise<LocalDeps>;
+}
+
+interface LocalDeps {
+  deps: object;
+  close(): Promise<void>;
 }
 
 const FUNCTIONS: Record<string, FunctionEntry> = {
@@ -26,6 +34,15 @@ const FUNCTIONS: Record<string, FunctionEntry> = {
         config,
         config.slackNotifier.webhookSecret,
       ),
+    // The wave manifest the stack would package, and a local waves table of the same name.
+    local: async (config, variables) => {
+      const [{ startLocalWaveTable }, { waveManifest }] = await Promise.all([
+        import('./local-wave-table'),
+        import('../constructs/slack-notifier/wave-manifest'),
+      ]);
+      const table = await startLocalWaveTable(variables.WAVES_TABLE);
+      return { deps: { manifest: waveManifest(config), dynamodb: table.client }, close: table.close };
+    },
   },
   'alert-service': {
     handlerModule: () => import('../functions/alert-service/handler'),
@@ -44,7 +61,7 @@ async function configOf(envName: string): Promise<EnvironmentConfig> {
   return config;
 }
 
-const USAGE = `usage: npm run invoke -- <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--webhook-url <url>] [--env <name>]`;
+const USAGE = `usage: npm run invoke -- <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--env <name>]`;
 
 class UsageError extends Error {}
 
@@ -94,13 +111,17 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { event: { type: 'string' }, 'webhook-url': { type: 'string' }, env: { type: 'string' } },
+    options: {
+      event: { type: 'string', multiple: true },
+      'webhook-url': { type: 'string' },
+      env: { type: 'string' },
+    },
   });
   const [name, ...extra] = positionals;
   const entry = name ? FUNCTIONS[name] : undefined;
   if (!entry || extra.length > 0) throw new UsageError(name ? `unknown function "${name}"` : 'which function?');
-  if (!values.event) throw new UsageError('--event <file.json> is required');
-  const event = readEvent(values.event);
+  if (!values.event?.length) throw new UsageError('--event <file.json> is required');
+  const events = values.event.map(readEvent);
   const webhookUrl = values['webhook-url'];
   const urlSource = webhookUrl === undefined ? undefined : await fixedUrl(webhookUrl);
   const config = await configOf(values.env ?? 'dev');
@@ -128,15 +149,18 @@ async function main(argv: string[]): Promise<number> {
   // Logs (Powertools writes to stdout) go to stderr while the handler runs: stdout is the result only.
   const stdoutWrite = process.stdout.write.bind(process.stdout);
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  let result: unknown;
+  const results: unknown[] = [];
+  const local = await entry.local?.(config, variables);
   try {
     const { createHandler } = await entry.handlerModule();
-    const handler = createHandler(urlSource ? { webhookUrl: urlSource } : {});
-    result = await handler(event as never, localContext(name!));
+    const handler = createHandler({ ...(urlSource ? { webhookUrl: urlSource } : {}), ...local?.deps } as never);
+    for (const event of events) results.push((await handler(event as never, localContext(name!))) ?? null);
   } finally {
     process.stdout.write = stdoutWrite;
+    await local?.close();
   }
-  process.stdout.write(`${JSON.stringify(result ?? null, null, 2)}\n`);
+  // One event: its result; several: the results in order.
+  process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
   return 0;
 }
 

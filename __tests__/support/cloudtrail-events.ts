@@ -11,11 +11,15 @@ export function notifierFixture(name: string): SQSEvent {
 
 export interface CallSpec {
   service: string;
+  /** Default: the fixture's, `terraform-study-dev-cluster`. */
+  cluster?: string;
   desiredCount?: number;
   /** Seconds after 2026-11-23T00:00:00Z (09:00 KST). */
   atSecond?: number;
   error?: { code: string; message: string };
   eventId?: string;
+  /** Default: `msg-<index>`. A repeat of an event comes in a message of its own. */
+  messageId?: string;
 }
 
 /** One SQS record per call, each a copy of the real-shape scale-up fixture with the call's values. */
@@ -31,6 +35,7 @@ export function sqsEventFor(calls: CallSpec[]): SQSEvent {
       event.detail.requestParameters = {
         ...event.detail.requestParameters,
         service: call.service,
+        ...(call.cluster ? { cluster: call.cluster } : {}),
         desiredCount: call.desiredCount ?? 1,
       };
       event.detail.eventID = call.eventId ?? `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
@@ -42,7 +47,7 @@ export function sqsEventFor(calls: CallSpec[]): SQSEvent {
           responseElements: null,
         });
       }
-      return { ...template, messageId: `msg-${index}`, body: JSON.stringify(event) };
+      return { ...template, messageId: call.messageId ?? `msg-${index}`, body: JSON.stringify(event) };
     }),
   };
 }

@@ -30,3 +30,18 @@ export function decodeJsonencode(expression: unknown): unknown {
   }
   return JSON.parse(json);
 }
+
+/** The trust policy `serviceTrustPolicy` writes, decoded: `service` may assume the role for this account only. */
+export function serviceTrust(service: string): unknown {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.current.account_id}' } },
+      },
+    ],
+  };
+}

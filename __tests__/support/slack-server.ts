@@ -83,3 +83,9 @@ export async function refusedUrl(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
 }
+
+/** Everything a person reads in a posted Block Kit message: the fallback and every block's text. */
+export function readableText(post: RecordedPost): string {
+  const message = post.json as { text: string; blocks?: { text?: { text?: string } }[] };
+  return [message.text, ...(message.blocks ?? []).map((block) => block.text?.text ?? '')].join('\n');
+}

@@ -45,6 +45,13 @@ export function minuteOfDay(time: string): number {
   return hour * 60 + minute;
 }
 
+/** `("09:00", 20)` -> `"09:20"`; the config rules keep the result on the same day. */
+export function timeAfter(time: string, minutes: number): string {
+  const total = minuteOfDay(time) + minutes;
+  if (total >= 24 * 60) throw new Error(`${time} plus ${minutes} min passes midnight`);
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+}
+
 /** `{time: "09:00", weekdays: "MON-FRI"}` -> `cron(0 9 ? * MON-FRI *)`. */
 export function weeklyCron({ time, weekdays }: WeeklyTime): string {
   if (!WEEKDAYS_PATTERN.test(weekdays)) throw new Error(`weekdays "${weekdays}" is not a day-of-week list`);

@@ -1,11 +1,11 @@
-// Bundles functions/<name>/index.ts with esbuild into one minified CommonJS file and zips it. Code
-// and zip depend only on the sources and the lockfile (no absolute paths, fixed timestamps and
-// permissions), so both are byte-identical on every machine. The AWS SDK v3 is left out: the
-// Lambda runtime provides it.
+// Bundles functions/<name>/index.ts with esbuild into one minified CommonJS file and zips it, with
+// any data files the stack generates for it beside. Code and zip depend only on the sources, the
+// lockfile and those files (no absolute paths, fixed timestamps and permissions), so both are
+// byte-identical on every machine. The AWS SDK v3 is left out: the Lambda runtime provides it.
 import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { zipSync } from 'fflate';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ZipOptions, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -18,7 +18,7 @@ export const ESBUILD_TARGET = 'node24';
 export const HANDLER = 'index.handler';
 
 export interface FunctionBundle {
-  /** The zip (index.js only) in a per-process scratch folder. */
+  /** The zip (index.js and the extra files) in a per-process scratch folder. */
   zipPath: string;
   /** SHA-256 of the zip, base64: what Lambda reports as CodeSha256. */
   zipSha256: string;
@@ -33,6 +33,7 @@ const ZIP_ENTRY_TIME = new Date(1980, 0, 1); // local time: zip entries store lo
 /** Unix regular file, rw-r--r--: readable by the Lambda runtime user. */
 const ZIP_FILE_ATTRIBUTES = 0o100644 << 16;
 
+const codes = new Map<string, Uint8Array>();
 const bundles = new Map<string, FunctionBundle>();
 let scratch: string | undefined;
 
@@ -46,9 +47,46 @@ function scratchDirectory(): string {
   return scratch;
 }
 
-/** Bundles once per process; both stacks share the result. */
-export function bundleFunction(name: string): FunctionBundle {
-  const cached = bundles.get(name);
+/**
+ * The zip of functions/<name>, with `files` (name -> text) beside index.js. Bundles once per
+ * process; stacks whose files are equal share the zip.
+ */
+export function bundleFunction(name: string, files: Record<string, string> = {}): FunctionBundle {
+  const id = JSON.stringify([name, Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  const cached = bundles.get(id);
+  if (cached) return cached;
+  const code = bundleCode(name);
+  const entry = (data: Uint8Array): [Uint8Array, ZipOptions] => [
+    data,
+    { level: 9, mtime: ZIP_ENTRY_TIME, os: 3, attrs: ZIP_FILE_ATTRIBUTES },
+  ];
+  const zip = zipSync({
+    'index.js': entry(code),
+    ...Object.fromEntries(
+      Object.keys(files)
+        .sort()
+        .map((file) => [file, entry(Buffer.from(files[file]!, 'utf8'))]),
+    ),
+  });
+  const digest = createHash('sha256').update(zip).digest();
+  // One folder per zip, each file named after the function: the asset keeps that name.
+  const dir = path.join(scratchDirectory(), digest.toString('hex').slice(0, 16));
+  mkdirSync(dir, { recursive: true });
+  const zipPath = path.join(dir, `${name}.zip`);
+  writeFileSync(zipPath, zip);
+  const bundle: FunctionBundle = {
+    zipPath,
+    zipSha256: digest.toString('base64'),
+    zipSha256Hex: digest.toString('hex'),
+    codeBytes: code.byteLength,
+    zipBytes: zip.byteLength,
+  };
+  bundles.set(id, bundle);
+  return bundle;
+}
+
+function bundleCode(name: string): Uint8Array {
+  const cached = codes.get(name);
   if (cached) return cached;
   const entry = path.join(FUNCTIONS_DIR, name, 'index.ts');
   let result: ReturnType<typeof buildSync>;
@@ -76,19 +114,6 @@ export function bundleFunction(name: string): FunctionBundle {
   }
   const code = result.outputFiles?.[0]?.contents;
   if (!code) throw new Error(`esbuild produced no output for functions/${name}/index.ts`);
-  const zip = zipSync({
-    'index.js': [code, { level: 9, mtime: ZIP_ENTRY_TIME, os: 3, attrs: ZIP_FILE_ATTRIBUTES }],
-  });
-  const zipPath = path.join(scratchDirectory(), `${name}.zip`);
-  writeFileSync(zipPath, zip);
-  const digest = createHash('sha256').update(zip).digest();
-  const bundle: FunctionBundle = {
-    zipPath,
-    zipSha256: digest.toString('base64'),
-    zipSha256Hex: digest.toString('hex'),
-    codeBytes: code.byteLength,
-    zipBytes: zip.byteLength,
-  };
-  bundles.set(name, bundle);
-  return bundle;
+  codes.set(name, code);
+  return code;
 }

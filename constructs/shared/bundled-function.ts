@@ -9,6 +9,8 @@ import { bundleFunction, HANDLER, LAMBDA_RUNTIME } from './bundle';
 export interface BundledFunctionProps {
   /** Folder under functions/ with an index.ts exporting `handler`. */
   source: string;
+  /** Data files the zip carries beside index.js (name -> text). */
+  files?: Record<string, string>;
   functionName: string;
   description: string;
   roleArn: string;
@@ -33,7 +35,7 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
-    const bundle = bundleFunction(props.source);
+    const bundle = bundleFunction(props.source, props.files);
     this.asset = new TerraformAsset(this, 'bundle', {
       path: bundle.zipPath,
       type: AssetType.FILE,

@@ -1,7 +1,12 @@
 // Environment variables of the slack-notifier function.
 import type { EnvironmentConfig } from '../../environments/schema';
 import { slackFunctionEnvironment } from '../shared/function-environment';
+import { notifierNames } from './names';
 
+/** A few short values: the services each wave expects travel in the zip (wave-manifest.ts). */
 export function slackNotifierEnvironment(config: EnvironmentConfig, secretId: string): Record<string, string> {
-  return slackFunctionEnvironment('slack-notifier', config.name, secretId, { TIMEZONE: config.scheduler.timezone });
+  return slackFunctionEnvironment('slack-notifier', config.name, secretId, {
+    TIMEZONE: config.scheduler.timezone,
+    WAVES_TABLE: notifierNames(config.namePrefix, config.name).waveTable,
+  });
 }

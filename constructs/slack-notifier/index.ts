@@ -1,11 +1,13 @@
 // slack-notifier: mirrors legacy modules/slack-notifier. UpdateService calls made by the scheduler
-// roles -> EventBridge rule -> SQS (with a DLQ) -> Lambda in batches -> one Slack summary.
+// roles -> EventBridge rule -> SQS (with a DLQ) -> Lambda in batches -> a DynamoDB table per wave ->
+// one Slack summary per wave, when it is complete or at its deadline schedule.
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { defaultBatchSize, NOTIFIER_QUEUE_RETENTION_SECONDS, queueVisibilityTimeout } from './queue-settings';
@@ -20,6 +22,8 @@ import { updateServicePattern } from './event-pattern';
 import { slackNotifierEnvironment } from './function-environment';
 import { ManagementTrail } from './management-trail';
 import { legacyNotifierAddress, notifierLogicalId as logicalId, notifierNames, type NotifierResource } from './names';
+import { waveManifestFiles } from './wave-manifest';
+import { waveDeadlines, waveTable } from './wave-resources';
 
 const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
@@ -43,6 +47,7 @@ export class SlackNotifier extends Construct {
   readonly rule: CloudwatchEventRule;
   readonly function: BundledFunction;
   readonly eventSourceMapping: LambdaEventSourceMapping;
+  readonly waveTable: DynamodbTable;
   readonly trail?: ManagementTrail;
 
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
@@ -151,10 +156,14 @@ export class SlackNotifier extends Construct {
     sqsPolicy.overrideLogicalId(logicalId('sqsPolicy'));
     moveFromLegacy(sqsPolicy, 'sqsPolicy');
 
+    const waves = waveTable(this, { config, roleId: role.id, deadLetterQueueArn: this.deadLetterQueue.arn });
+    this.waveTable = waves.table;
+
     this.function = new BundledFunction(this, 'function', {
       source: 'slack-notifier',
+      files: waveManifestFiles(config),
       functionName: names.function,
-      description: `Posts one Slack summary per batch of ${config.name} ECS scheduler UpdateService calls`,
+      description: `Posts one Slack summary per scaling wave of the ${config.name} ECS schedulers`,
       roleArn: role.arn,
       timeoutSeconds: settings.functionTimeoutSeconds,
       memorySizeMb: settings.memorySizeMb,
@@ -162,7 +171,16 @@ export class SlackNotifier extends Construct {
       logGroupName: names.logGroup,
       logRetentionDays: settings.logRetentionDays,
       logicalIds: { function: logicalId('function'), logGroup: logicalId('logGroup') },
-      dependsOn: [basicExecution, secretPolicy],
+      dependsOn: [basicExecution, secretPolicy, waves.policy],
+    });
+
+    waveDeadlines(this, {
+      config,
+      accountId: account.accountId,
+      functionArn: this.function.function.arn,
+      functionName: this.function.function.functionName,
+      deadLetterQueueArn: this.deadLetterQueue.arn,
+      wavePolicy: waves.policy,
     });
     moveFromLegacy(this.function.function, 'function');
 
@@ -183,7 +201,7 @@ export class SlackNotifier extends Construct {
     queueNotEmptyAlarm(this, {
       logicalId: logicalId('dlqAlarm'),
       alarmName: names.dlqAlarm,
-      description: `Slack notifier records in ${names.deadLetterQueue} could not be summarized or delivered; read them there, then redrive or delete`,
+      description: `Slack notifier records or wave close requests in ${names.deadLetterQueue} could not be delivered; read them there (help/troubleshooting.md), then redrive, replay or delete`,
       queueName: this.deadLetterQueue.name,
       ...(props.alarmTopicArn ? { topicArn: props.alarmTopicArn } : {}),
     });

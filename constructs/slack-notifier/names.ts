@@ -16,6 +16,12 @@ export function notifierNames(prefix: string, environment: string) {
     logGroup: `/${prefix}/${environment}/slack-notifier`,
     dlqAlarm: `${prefix}-alerts-dlq-not-empty-${environment}`,
     trail: `${prefix}-management-events-${environment}`,
+    waveTable: `${prefix}-waves-${environment}`,
+    wavePolicy: `${prefix}-slack-notifier-waves-${environment}`,
+    /** At most 32 + 22 + 10 = 64 characters: within Scheduler's limit for any valid prefix and environment. */
+    waveDeadline: (action: 'scale-up' | 'scale-down') => `${prefix}-${action}-deadline-${environment}`,
+    deadlineRole: `${prefix}-wave-deadline-role-${environment}`,
+    deadlinePolicy: `${prefix}-wave-deadline-invoke-${environment}`,
     /** S3 names are global: the account ID keeps them unique. */
     trailBucket: (accountId: string) => `${prefix}-trail-${environment}-${accountId}`,
   };
@@ -38,6 +44,13 @@ export const NOTIFIER_RESOURCES = {
   secretPolicy: 'lambda_secret',
   logGroup: 'lambda_logs',
   dlqAlarm: 'alerts_dlq_not_empty',
+  waveTable: 'waves',
+  wavePolicy: 'lambda_waves',
+  closeRetries: 'wave_close_retries',
+  deadlineRole: 'wave_deadline_role',
+  deadlinePolicy: 'wave_deadline_invoke',
+  deadlineScaleUp: 'wave_deadline_scale_up',
+  deadlineScaleDown: 'wave_deadline_scale_down',
 } as const;
 
 export type NotifierResource = keyof typeof NOTIFIER_RESOURCES;

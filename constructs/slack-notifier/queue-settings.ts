@@ -12,3 +12,14 @@ export const NOTIFIER_QUEUE_RETENTION_SECONDS = 3600;
 export function queueVisibilityTimeout(functionTimeoutSeconds: number, batchingWindowSeconds: number): number {
   return 6 * functionTimeoutSeconds + batchingWindowSeconds;
 }
+
+/**
+ * Minutes CloudTrail may take to deliver a call to EventBridge. AWS promises no bound ("best
+ * effort"); a few minutes is usual, and a call later than the deadline still gets a follow-up.
+ */
+export const CLOUDTRAIL_LAG_MINUTES = 5;
+
+/** The shortest wave grace period under which a wave's last results can arrive before its deadline. */
+export function minimumWaveGraceMinutes(flexibleWindowMinutes: number, batchingWindowSeconds: number): number {
+  return flexibleWindowMinutes + Math.ceil(batchingWindowSeconds / 60) + CLOUDTRAIL_LAG_MINUTES;
+}

@@ -7,6 +7,8 @@ export interface Settings {
   environment: string;
   /** TIMEZONE: the IANA zone the summary shows times in (the scheduler's zone). */
   timeZone: string;
+  /** WAVES_TABLE: the DynamoDB table that gathers each wave's results. */
+  tableName: string;
 }
 
 export const DEFAULT_TIME_ZONE = 'Asia/Seoul';
@@ -25,7 +27,13 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides:
   if (!isTimeZone(timeZone)) {
     throw new SettingsError(`TIMEZONE "${timeZone}" is not an IANA time zone such as "Asia/Seoul"`);
   }
-  return { environment, timeZone };
+  const tableName = (overrides.tableName ?? env.WAVES_TABLE)?.trim();
+  if (!tableName) {
+    throw new SettingsError(
+      'WAVES_TABLE is not set; the stack sets it to the waves table, e.g. "ecs-scheduler-waves-dev"',
+    );
+  }
+  return { environment, timeZone, tableName };
 }
 
 function isTimeZone(value: string): boolean {

@@ -1,7 +1,9 @@
-// Scaling results -> the Slack summary (seed 000): title, environment, time range in the configured
-// zone, a Service | Action | Status table, totals and failure details. Block Kit with a plain-text
-// fallback, within Slack's limits (50 blocks, 3,000 characters per section); split into parts only
-// when one message cannot hold it.
+// Scaling results -> the Slack message of a wave (seed 000): title, environment, the wave, time range
+// of the calls in the configured zone, a Service | Action | Status table, totals, failure details and
+// the services that never reported. The same layout serves a wave's follow-up (results that arrived
+// after its summary) and calls outside every wave. Block Kit with a plain-text fallback, within
+// Slack's limits (50 blocks, 3,000 characters per section); split into parts only when one message
+// cannot hold it.
 import type { HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { escapeMrkdwn as escape, truncate } from '../shared/slack-text';
 import type { SlackMessage } from '../shared/slack-webhook';
@@ -13,28 +15,60 @@ const FAILURE_LINE_MAX = 300;
 const SERVICE_COLUMN_MAX = 40;
 const FALLBACK_NAMES_MAX = 20;
 
+/** `wave`: the one summary of a wave; `follow-up`: results that arrived after it; `unscheduled`: calls of no wave. */
+export type SummaryKind = 'wave' | 'follow-up' | 'unscheduled';
+
+export interface ServiceName {
+  cluster: string;
+  service: string;
+}
+
 export interface BatchSummary {
   environment: string;
   timeZone: string;
+  kind?: SummaryKind;
+  /** The wave, as people read it: `Scale-up 09:00 KST, Mon 2026-11-23`. */
+  wave?: string;
   /** One per CloudTrail event (repeats removed). */
   results: ScalingResult[];
-  /** Records that could not be read; they go back to the queue. */
-  unreadable: number;
+  /** Services the wave expected that never reported (a wave summary closed at its deadline). */
+  missing?: ServiceName[];
 }
 
+const TITLES: Record<SummaryKind, string> = {
+  wave: 'ECS Scheduled Scaling Summary',
+  'follow-up': 'ECS Scaling, late results',
+  unscheduled: 'ECS Scaling outside the schedule',
+};
+
+const MISSING_HEADING = '*🚫 No UpdateService call seen*';
+
 export function summaryMessages(summary: BatchSummary): SlackMessage[] {
+  const kind = summary.kind ?? 'wave';
   const results = [...summary.results].sort(
     (a, b) => a.service.localeCompare(b.service) || a.eventTime.localeCompare(b.eventTime),
   );
+  const missing = [...(summary.missing ?? [])].sort((a, b) => a.service.localeCompare(b.service));
   const failed = results.filter((r) => !r.succeeded);
   const succeeded = results.length - failed.length;
-  const icon = failed.length === 0 && summary.unreadable === 0 ? '✅' : succeeded === 0 ? '❌' : '⚠️';
-  const title = `${icon} ECS Scheduled Scaling Summary: ${summary.environment}`;
+  const icon = failed.length === 0 && missing.length === 0 ? '✅' : succeeded === 0 ? '❌' : '⚠️';
+  const title = `${icon} ${TITLES[kind]}: ${summary.environment}`;
   const when = timeRange(results, summary.timeZone);
-  const totals = `${succeeded} succeeded, ${failed.length} failed${summary.unreadable ? `, ${summary.unreadable} unreadable` : ''}`;
+  const totals =
+    `${succeeded} succeeded, ${failed.length} failed` +
+    (missing.length > 0 ? `, ${missing.length} with no call seen` : '');
 
   const overview: SectionBlock = section(
-    [`*Environment:* ${escape(summary.environment)}`, `*Time:* ${escape(when)}`, `*Total:* ${totals}`].join('\n'),
+    [
+      `*Environment:* ${escape(summary.environment)}`,
+      ...(summary.wave
+        ? [
+            `*Wave:* ${escape(summary.wave)}${kind === 'follow-up' ? ' (its summary was posted before these arrived)' : ''}`,
+          ]
+        : []),
+      `*Time:* ${escape(when)}`,
+      `*Total:* ${totals}`,
+    ].join('\n'),
   );
   const content: KnownBlock[] = [
     ...chunkSections(tableLines(results), (lines) => '```\n' + lines.join('\n') + '\n```'),
@@ -47,25 +81,33 @@ export function summaryMessages(summary: BatchSummary): SlackMessage[] {
           (lines, first) => (first ? '*❌ Failures*\n' : '') + lines.join('\n'),
         )
       : []),
-    ...(summary.unreadable > 0
-      ? [
-          section(
-            `*${summary.unreadable === 1 ? '1 record' : `${summary.unreadable} records`} could not be read.* ` +
-              `${summary.unreadable === 1 ? 'It goes' : 'They go'} back to the queue and, after the retries, to the ` +
-              'dead-letter queue; the function log names each message ID and the reason.',
-          ),
-        ]
+    ...(missing.length > 0
+      ? chunkSections(
+          missing.map((m) => `• \`${escape(m.service)}\` (${escape(m.cluster)})`),
+          (lines, first) =>
+            (first
+              ? `${MISSING_HEADING}: the schedule did not fire, the call was not recorded, or it is still on its way (a late call gets a follow-up)\n`
+              : '') + lines.join('\n'),
+        )
       : []),
   ];
 
   const perMessage = SLACK_LIMITS.blocks - 2;
   const parts = Math.max(1, Math.ceil(content.length / perMessage));
-  const failedNames = failed.slice(0, FALLBACK_NAMES_MAX).map((r) => r.service);
+  const names = (label: string, all: string[]) => {
+    const shown = all.slice(0, FALLBACK_NAMES_MAX);
+    return shown.length ? `. ${label}: ${shown.join(', ')}${all.length > shown.length ? ', ...' : ''}` : '';
+  };
   const fallback =
-    `${title} (${when}): ${totals}` +
-    (failedNames.length
-      ? `. Failed: ${failedNames.join(', ')}${failed.length > failedNames.length ? ', ...' : ''}`
-      : '');
+    `${title} (${summary.wave ?? when}): ${totals}` +
+    names(
+      'Failed',
+      failed.map((r) => r.service),
+    ) +
+    names(
+      'No call seen',
+      missing.map((m) => m.service),
+    );
   return Array.from({ length: parts }, (_, index) => {
     const label = parts > 1 ? ` (part ${index + 1}/${parts})` : '';
     const header: HeaderBlock = {
@@ -126,7 +168,7 @@ function section(text: string): SectionBlock {
 
 /** `2026-11-23 09:00–09:05 KST`; both dates when the range crosses midnight. */
 export function timeRange(results: ScalingResult[], timeZone: string): string {
-  if (results.length === 0) return 'no readable events';
+  if (results.length === 0) return 'no UpdateService call seen';
   let first = Infinity;
   let last = -Infinity;
   for (const r of results) {

@@ -1,0 +1,125 @@
+// The resources of the wave model (help/architecture.md, "Waves"): the table that gathers each
+// wave's results, the function's access to it, and per wave a deadline schedule that invokes the
+// function to close the wave, with a role that may invoke only that function.
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../../environments/schema';
+import { WAVE_ACTIONS, WAVE_TABLE, type WaveAction } from '../../functions/slack-notifier/waves';
+import { timeAfter, weeklyCron } from '../ecs-scheduler/cron';
+import { policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
+import { notifierLogicalId as logicalId, notifierNames } from './names';
+
+/** What the function may do with the table: record, claim, read; nothing else, on nothing else. */
+export const WAVE_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+
+/** Scheduler keeps retrying a failed invoke of the close for this long. */
+const DEADLINE_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 } as const;
+
+export interface WaveTableProps {
+  config: EnvironmentConfig;
+  /** The function's execution role (its `id`). */
+  roleId: string;
+  /** Where Lambda keeps a close request that failed every retry. */
+  deadLetterQueueArn: string;
+}
+
+/** The table (on demand, TTL, encrypted) and the function's policy for it. */
+export function waveTable(scope: Construct, props: WaveTableProps): { table: DynamodbTable; policy: IamRolePolicy } {
+  const names = notifierNames(props.config.namePrefix, props.config.name);
+  const table = new DynamodbTable(scope, 'wave_table', {
+    name: names.waveTable,
+    billingMode: 'PAY_PER_REQUEST',
+    hashKey: WAVE_TABLE.partitionKey,
+    rangeKey: WAVE_TABLE.sortKey,
+    attribute: [
+      { name: WAVE_TABLE.partitionKey, type: 'S' },
+      { name: WAVE_TABLE.sortKey, type: 'S' },
+    ],
+    ttl: { attributeName: WAVE_TABLE.ttlAttribute, enabled: true },
+    // With a KMS key (AWS managed, aws/dynamodb) rather than only DynamoDB's default owned key.
+    serverSideEncryption: { enabled: true },
+  });
+  table.overrideLogicalId(logicalId('waveTable'));
+
+  const policy = new IamRolePolicy(scope, 'wave_policy', {
+    name: names.wavePolicy,
+    role: props.roleId,
+    policy: policyDocument([
+      { Sid: 'RecordWaves', Effect: 'Allow', Action: WAVE_TABLE_ACTIONS, Resource: table.arn },
+      {
+        Sid: 'KeepFailedWaveCloses',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: props.deadLetterQueueArn,
+      },
+    ]),
+  });
+  policy.overrideLogicalId(logicalId('wavePolicy'));
+  return { table, policy };
+}
+
+export interface WaveDeadlineProps {
+  config: EnvironmentConfig;
+  accountId: string;
+  functionArn: string;
+  functionName: string;
+  deadLetterQueueArn: string;
+  /** The policy that lets the function send to the dead-letter queue (Lambda checks it). */
+  wavePolicy: IamRolePolicy;
+}
+
+/** The schedule that closes each wave `waveGraceMinutes` after it, and what it needs. */
+export function waveDeadlines(scope: Construct, props: WaveDeadlineProps): Record<WaveAction, SchedulerSchedule> {
+  const { config } = props;
+  const names = notifierNames(config.namePrefix, config.name);
+  const grace = config.slackNotifier.waveGraceMinutes;
+
+  const role = new IamRole(scope, 'deadline_role', {
+    name: names.deadlineRole,
+    description: `EventBridge Scheduler invokes ${names.function} to close each ${config.name} scaling wave`,
+    assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', props.accountId),
+  });
+  role.overrideLogicalId(logicalId('deadlineRole'));
+  new IamRolePolicy(scope, 'deadline_policy', {
+    name: names.deadlinePolicy,
+    role: role.id,
+    policy: policyDocument([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: props.functionArn }]),
+  }).overrideLogicalId(logicalId('deadlinePolicy'));
+
+  // Scheduler invokes the function asynchronously: Lambda retries a failed close twice, then keeps
+  // the request in the dead-letter queue, whose alarm tells someone.
+  new LambdaFunctionEventInvokeConfig(scope, 'close_retries', {
+    functionName: props.functionName,
+    maximumRetryAttempts: 2,
+    maximumEventAgeInSeconds: 3600,
+    destinationConfig: { onFailure: { destination: props.deadLetterQueueArn } },
+    dependsOn: [props.wavePolicy],
+  }).overrideLogicalId(logicalId('closeRetries'));
+
+  const schedule = (action: WaveAction) => {
+    const when = action === 'scale-up' ? config.scheduler.scaleUp : config.scheduler.scaleDown;
+    const resource = new SchedulerSchedule(scope, `deadline_${action}`, {
+      name: names.waveDeadline(action),
+      description: `Closes the ${config.name} ${action} wave of ${when.time}: posts it to Slack if it is not complete by now, naming the services that never reported`,
+      scheduleExpression: weeklyCron({ time: timeAfter(when.time, grace), weekdays: when.weekdays }),
+      scheduleExpressionTimezone: config.scheduler.timezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: props.functionArn,
+        roleArn: role.arn,
+        input: JSON.stringify({ closeWave: { action, scheduledTime: '<aws.scheduler.scheduled-time>' } }),
+        retryPolicy: DEADLINE_RETRY,
+      },
+    });
+    resource.overrideLogicalId(logicalId(action === 'scale-up' ? 'deadlineScaleUp' : 'deadlineScaleDown'));
+    return resource;
+  };
+  return Object.fromEntries(WAVE_ACTIONS.map((action) => [action, schedule(action)])) as Record<
+    WaveAction,
+    SchedulerSchedule
+  >;
+}

@@ -1,0 +1,265 @@
+// The waves table (DynamoDB, one per environment). Per wave, one item holds its state and one item
+// per CloudTrail event holds a result:
+//
+//   pk = <env>#<wave id>   sk = "wave"                          status open|closed, services (set),
+//                                                                reported (set of eventIDs), leases
+//   pk = <env>#<wave id>   sk = "result#<cluster/service>#<eventID>"   the result (JSON)
+//
+// Every write that decides something is conditional, so concurrent invocations agree:
+// * a result is put only if absent (a redelivered event changes nothing);
+// * recording adds the services to the wave item and returns its state in the same write, so an
+//   invocation that sees the wave open knows any later summary will see its results;
+// * posting the summary (or a follow-up) is claimed with a lease on the wave item: one invocation
+//   wins; the lease ends with the invocation, so a crashed claimant cannot block the wave.
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import type { ScalingResult } from './cloudtrail';
+import { WAVE_TABLE } from './waves';
+
+/** How long a wave's items stay (DynamoDB deletes them some time after). */
+export const WAVE_RETENTION_DAYS = 7;
+
+export interface WaveKey {
+  /** `scale-up@2026-11-23T00:00:00.000Z`, or `unscheduled@2026-11-23` for calls outside every wave. */
+  id: string;
+  /** Epoch seconds after which DynamoDB may delete the wave's items. */
+  expiresAt: number;
+}
+
+export type WaveStatus = 'open' | 'closed';
+
+export interface WaveState {
+  status: WaveStatus;
+  /** `cluster/service` of every service with at least one recorded result. */
+  services: Set<string>;
+  /** eventIDs already posted, in the summary or a follow-up. */
+  reported: Set<string>;
+  /** Epoch ms until which an invocation holds the claim to post the summary. */
+  closeLease?: number;
+  /** Epoch ms until which an invocation holds the claim to post a follow-up. */
+  followUpLease?: number;
+}
+
+export type Lease = 'closeLease' | 'followUpLease';
+
+const WAVE_ITEM = 'wave';
+const RESULT_PREFIX = 'result#';
+
+export class WaveStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly environment: string,
+  ) {}
+
+  /**
+   * Stores each result once (by eventID) and adds its service to the wave; returns the wave's state
+   * as of that write. A new wave starts `initial` (closed for calls outside every wave: each is
+   * posted as a follow-up).
+   */
+  async record(wave: WaveKey, results: ScalingResult[], initial: WaveStatus): Promise<WaveState> {
+    await Promise.all(results.map((result) => this.putResult(wave, result)));
+    const output = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: this.key(wave, WAVE_ITEM),
+        UpdateExpression:
+          'SET #status = if_not_exists(#status, :initial), #ttl = if_not_exists(#ttl, :ttl) ADD #services :services',
+        ExpressionAttributeNames: { '#status': 'status', '#ttl': WAVE_TABLE.ttlAttribute, '#services': 'services' },
+        ExpressionAttributeValues: {
+          ':initial': { S: initial },
+          ':ttl': { N: String(wave.expiresAt) },
+          ':services': { SS: [...new Set(results.map((r) => `${r.cluster}/${r.service}`))] },
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return stateOf(output.Attributes);
+  }
+
+  /**
+   * Claims the right to post the wave's summary (creating the wave if no result arrived) until
+   * `until`. Undefined when the wave is closed or another invocation holds a live claim.
+   */
+  claimClose(wave: WaveKey, now: number, until: number): Promise<WaveState | undefined> {
+    return this.claim(wave, 'closeLease', now, until, {
+      condition: '(attribute_not_exists(#status) OR #status = :open)',
+      values: { ':open': { S: 'open' } },
+      set: '#status = if_not_exists(#status, :open), #ttl = if_not_exists(#ttl, :ttl)',
+      setValues: { ':ttl': { N: String(wave.expiresAt) } },
+    });
+  }
+
+  /** Claims the right to post a follow-up of a closed wave. */
+  claimFollowUp(wave: WaveKey, now: number, until: number): Promise<WaveState | undefined> {
+    return this.claim(wave, 'followUpLease', now, until, {
+      condition: '#status = :closed',
+      values: { ':closed': { S: 'closed' } },
+    });
+  }
+
+  /** After a delivered post: marks the events reported (and the wave closed), ending the claim. */
+  async finish(wave: WaveKey, lease: Lease, until: number, eventIds: string[]): Promise<void> {
+    const close = lease === 'closeLease';
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: this.key(wave, WAVE_ITEM),
+        UpdateExpression:
+          (close ? 'SET #status = :closed ' : '') +
+          'REMOVE #lease' +
+          (eventIds.length > 0 ? ' ADD #reported :ids' : ''),
+        ConditionExpression: '#lease = :until',
+        ExpressionAttributeNames: {
+          '#lease': lease,
+          ...(close ? { '#status': 'status' } : {}),
+          ...(eventIds.length > 0 ? { '#reported': 'reported' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':until': { N: String(until) },
+          ...(close ? { ':closed': { S: 'closed' } } : {}),
+          ...(eventIds.length > 0 ? { ':ids': { SS: eventIds } } : {}),
+        },
+      }),
+    );
+  }
+
+  /** After a failed post: gives the claim back, so a retry (or the deadline) can post. */
+  async release(wave: WaveKey, lease: Lease, until: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(wave, WAVE_ITEM),
+          UpdateExpression: 'REMOVE #lease',
+          ConditionExpression: '#lease = :until',
+          ExpressionAttributeNames: { '#lease': lease },
+          ExpressionAttributeValues: { ':until': { N: String(until) } },
+        }),
+      );
+    } catch (error) {
+      // Already taken over after the lease ran out: nothing of ours to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The wave's state now (strongly consistent); a wave never written reads as open and empty. */
+  async state(wave: WaveKey): Promise<WaveState> {
+    const output = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: this.key(wave, WAVE_ITEM), ConsistentRead: true }),
+    );
+    return stateOf(output.Item);
+  }
+
+  /** Every result recorded for the wave (strongly consistent: sees every completed write). */
+  async results(wave: WaveKey): Promise<ScalingResult[]> {
+    const results: ScalingResult[] = [];
+    let start: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': WAVE_TABLE.partitionKey, '#sk': WAVE_TABLE.sortKey },
+          ExpressionAttributeValues: { ':pk': { S: this.partition(wave) }, ':prefix': { S: RESULT_PREFIX } },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) results.push(JSON.parse(item.result?.S ?? '{}') as ScalingResult);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return results;
+  }
+
+  private async putResult(wave: WaveKey, result: ScalingResult): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            ...this.key(wave, `${RESULT_PREFIX}${result.cluster}/${result.service}#${result.eventId}`),
+            result: { S: JSON.stringify(result) },
+            [WAVE_TABLE.ttlAttribute]: { N: String(wave.expiresAt) },
+          },
+          ConditionExpression: 'attribute_not_exists(#sk)',
+          ExpressionAttributeNames: { '#sk': WAVE_TABLE.sortKey },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error; // a repeat of a stored event
+    }
+  }
+
+  private async claim(
+    wave: WaveKey,
+    lease: Lease,
+    now: number,
+    until: number,
+    rule: {
+      condition: string;
+      values: Record<string, AttributeValue>;
+      set?: string;
+      setValues?: Record<string, AttributeValue>;
+    },
+  ): Promise<WaveState | undefined> {
+    try {
+      const output = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(wave, WAVE_ITEM),
+          UpdateExpression: `SET #lease = :until${rule.set ? `, ${rule.set}` : ''}`,
+          ConditionExpression: `${rule.condition} AND (attribute_not_exists(#lease) OR #lease < :now)`,
+          ExpressionAttributeNames: {
+            '#lease': lease,
+            '#status': 'status',
+            ...(rule.set ? { '#ttl': WAVE_TABLE.ttlAttribute } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':until': { N: String(until) },
+            ':now': { N: String(now) },
+            ...rule.values,
+            ...rule.setValues,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return stateOf(output.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  private partition(wave: WaveKey): string {
+    return `${this.environment}#${wave.id}`;
+  }
+
+  private key(wave: WaveKey, sortKey: string): Record<string, AttributeValue> {
+    return {
+      [WAVE_TABLE.partitionKey]: { S: this.partition(wave) },
+      [WAVE_TABLE.sortKey]: { S: sortKey },
+    };
+  }
+}
+
+function stateOf(item: Record<string, AttributeValue> | undefined): WaveState {
+  const number = (value: AttributeValue | undefined) => (value?.N === undefined ? undefined : Number(value.N));
+  const closeLease = number(item?.closeLease);
+  const followUpLease = number(item?.followUpLease);
+  return {
+    status: item?.status?.S === 'closed' ? 'closed' : 'open',
+    services: new Set(item?.services?.SS ?? []),
+    reported: new Set(item?.reported?.SS ?? []),
+    ...(closeLease === undefined ? {} : { closeLease }),
+    ...(followUpLease === undefined ? {} : { followUpLease }),
+  };
+}
