@@ -404,3 +404,33 @@ describe('migration settings', () => {
     );
   });
 });
+
+describe('the waves table', () => {
+  it('rejects a service list whose wave would not fit one DynamoDB item', () => {
+    const services = Array.from({ length: 900 }, (_, i) => ({
+      cluster: 'c'.repeat(200),
+      service: `service-${i}`.padEnd(200, 'x'),
+      resourceName: `s${i}`,
+    }));
+    const input = withChange((env) => {
+      env.scheduler.services = services;
+      delete (env.cloudwatch as Record<string, unknown>).ecsAlarms;
+    });
+    expect(errorOf(input).problems).toContainEqual(
+      expect.stringMatching(
+        /^scheduler\.services: 900 services make one wave's record in the waves table about \d+ KB .* above DynamoDB's 400 KB per item: split the services over two environments$/,
+      ),
+    );
+  });
+
+  it('accepts 500 services with ordinary names', () => {
+    const input = withChange((env) => {
+      env.scheduler.services = Array.from({ length: 500 }, (_, i) => ({
+        cluster: 'main-cluster',
+        service: `service-${i}`,
+      }));
+      delete (env.cloudwatch as Record<string, unknown>).ecsAlarms;
+    });
+    expect(parseEnvironment(input).scheduler.services).toHaveLength(500);
+  });
+});

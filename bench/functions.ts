@@ -22,12 +22,18 @@ const LOAD_SCRIPT = `
   process.stdout.write(String(Number(process.hrtime.bigint() - start) / 1e6));`;
 
 /** `environment`: the variables the stack gives the function (its settings are read at load). */
-export function bundleFigures(name: string, environment: Record<string, string>, runs: number): BundleFigures {
-  const bundle = bundleFunction(name);
+export function bundleFigures(
+  name: string,
+  environment: Record<string, string>,
+  runs: number,
+  files: Record<string, string> = {},
+): BundleFigures {
+  const bundle = bundleFunction(name, files);
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'index.js'), unzipSync(readFileSync(bundle.zipPath))['index.js']!);
+    for (const [file, data] of Object.entries(unzipSync(readFileSync(bundle.zipPath))))
+      writeFileSync(join(dir, file), data);
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const result = spawnSync(process.execPath, ['-e', LOAD_SCRIPT], {

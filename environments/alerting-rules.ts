@@ -4,8 +4,10 @@ import {
   CLOUDTRAIL_LAG_MINUTES,
   defaultBatchSize,
   minimumWaveGraceMinutes,
+  DYNAMODB_ITEM_BYTES,
   NOTIFIER_QUEUE_RETENTION_SECONDS,
   queueVisibilityTimeout,
+  waveItemBytes,
 } from '../constructs/slack-notifier/queue-settings';
 import { cloudwatchNames } from '../constructs/cloudwatch/names';
 import type { RuleViolation } from './rules';
@@ -15,6 +17,13 @@ function notifierRules(env: EnvironmentConfig): RuleViolation[] {
   const { batchSize, maxReceiveCount, functionTimeoutSeconds, batchingWindowSeconds } = env.slackNotifier;
   const services = env.scheduler.services.length;
   const found: RuleViolation[] = [];
+  const waveBytes = waveItemBytes(env.scheduler.services);
+  if (waveBytes > DYNAMODB_ITEM_BYTES) {
+    found.push({
+      path: ['scheduler', 'services'],
+      message: `${services} services make one wave's record in the waves table about ${Math.ceil(waveBytes / 1024)} KB (their names and up to 3 eventIDs each), above DynamoDB's 400 KB per item: split the services over two environments`,
+    });
+  }
   if (batchSize !== undefined && batchSize < services) {
     found.push({
       path: ['slackNotifier', 'batchSize'],

@@ -23,3 +23,15 @@ export const CLOUDTRAIL_LAG_MINUTES = 5;
 export function minimumWaveGraceMinutes(flexibleWindowMinutes: number, batchingWindowSeconds: number): number {
   return flexibleWindowMinutes + Math.ceil(batchingWindowSeconds / 60) + CLOUDTRAIL_LAG_MINUTES;
 }
+
+/** DynamoDB's item size limit: one wave's item holds its services and the eventIDs it reported. */
+export const DYNAMODB_ITEM_BYTES = 400 * 1024;
+const EVENT_ID_BYTES = 36;
+/** Each service's call, its Scheduler retries and late repeats: eventIDs one wave may report. */
+const REPORTED_EVENTS_PER_SERVICE = 3;
+
+/** A wave item's size when every service reports (names, eventIDs, attribute overhead). */
+export function waveItemBytes(services: { cluster: string; service: string }[]): number {
+  const names = services.reduce((sum, s) => sum + Buffer.byteLength(`${s.cluster}/${s.service}`), 0);
+  return names + services.length * REPORTED_EVENTS_PER_SERVICE * EVENT_ID_BYTES + 1024;
+}
