@@ -22,7 +22,7 @@ export function buildApp(app: App = createApp(), inputs: readonly EnvironmentInp
   for (const config of loadEnvironments(inputs)) new EnvironmentStack(app, config);
   const problems = app.node
     .findAll()
-    .filter(TerraformStack.isStack)
+    .filter((node) => TerraformStack.isStack(node))
     .flatMap((stack) => new ValidateProviderPresence(stack).validate());
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return app;

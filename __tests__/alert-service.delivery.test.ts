@@ -6,7 +6,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { AlertDeliveryError, createHandler, type HandlerDeps } from '../functions/alert-service/handler';
 import { fixedWebhookUrl, WEBHOOK_SECRET_ENV } from '../functions/shared/webhook-url';
 import { captureOutput, fakeContext, fixture, type PostedMessage } from './support/alert-service';
-import { type FakeSlack, refusedUrl, startFakeSlack, WEBHOOK_PATH } from './support/slack-server';
+import { type FakeSlack, recordWait, refusedUrl, startFakeSlack, WEBHOOK_PATH } from './support/slack-server';
 
 const SETTINGS = { environment: 'dev', displayTimeZone: 'Asia/Seoul' };
 /** Short backoffs so retry tests take milliseconds. */
@@ -47,9 +47,7 @@ describe('Slack answers', () => {
   test('429 with Retry-After, then 200: waits as told and delivers one message', async () => {
     slack.answer({ status: 429, body: 'rate_limited', headers: { 'retry-after': '2' } }, { status: 200, body: 'ok' });
     const waits: number[] = [];
-    const sleep = async (ms: number) => {
-      waits.push(ms);
-    };
+    const sleep = (ms: number) => recordWait(waits, ms);
     const result = await handlerFor({ delivery: { sleep } })(fixture('aurora-cpu-alarm'), fakeContext());
     expect(result).toEqual({ records: 1, delivered: 1 });
     expect(waits).toEqual([2_000]);

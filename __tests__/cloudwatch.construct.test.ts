@@ -13,7 +13,7 @@ const FROM_THIS_ACCOUNTS_ALARMS = {
 
 function withCloudwatch(change: (cloudwatch: Record<string, unknown>) => void): EnvironmentInput {
   const input = copyOf(dev);
-  change(input.cloudwatch as unknown as Record<string, unknown>);
+  change(input.cloudwatch);
   return input;
 }
 

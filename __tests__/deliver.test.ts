@@ -115,6 +115,7 @@ describe('deliverAll', () => {
   });
 
   it('a URL source rejecting with a non-Error → delivered:false with it as text, never a throw', async () => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the case under test
     const outcome = await deliverAll(messages, setup({ webhookUrl: () => Promise.reject('no url today') }));
 
     expect(outcome).toEqual({ delivered: false, posts: [], reason: 'no url today' });

@@ -28,7 +28,7 @@ function comparable(json: Record<string, unknown>, fromHcl: boolean): Blocks {
     out[type] = {};
     for (const [id, body] of Object.entries(byId)) {
       const { '//': _metadata, ...attributes } = (fromHcl ? (body as unknown[])[0] : body) as Record<string, unknown>;
-      out[type]![id] = unwrapBlocks(attributes);
+      out[type][id] = unwrapBlocks(attributes);
     }
   }
   return out;

@@ -15,7 +15,7 @@ const RULE_ARN = '${aws_cloudwatch_event_rule.slack_notifier_ecs_update_service.
 
 function withNotifier(change: (notifier: Record<string, unknown>) => void, base: EnvironmentInput = dev) {
   const input = copyOf(base);
-  change(input.slackNotifier as unknown as Record<string, unknown>);
+  change(input.slackNotifier);
   return input;
 }
 

@@ -15,7 +15,7 @@ import {
   SlackDeliveryError,
   type SlackMessage,
 } from '../functions/shared/slack-webhook';
-import { type FakeSlack, refusedUrl, startFakeSlack, WEBHOOK_PATH } from './support/slack-server';
+import { type FakeSlack, recordWait, refusedUrl, startFakeSlack, WEBHOOK_PATH } from './support/slack-server';
 
 const execFileAsync = promisify(execFile);
 const SECRET_SEGMENT = WEBHOOK_PATH.split('/').pop() as string;
@@ -155,7 +155,7 @@ describe('fault matrix', () => {
     const report = await postToSlack(
       slack.url,
       message,
-      fast({ deadline: Date.now() + 10_000, sleep: async (ms) => void waits.push(ms) }),
+      fast({ deadline: Date.now() + 10_000, sleep: (ms) => recordWait(waits, ms) }),
     );
 
     expect(report.attempts).toBe(2);
@@ -182,7 +182,7 @@ describe('fault matrix', () => {
       baseBackoffMs: 10,
       maxBackoffMs: 25,
       maxAttempts: 5,
-      sleep: async (ms: number) => void waits.push(ms),
+      sleep: (ms: number) => recordWait(waits, ms),
     };
 
     const full = await failureOf(postToSlack(slack.url, message, fast({ ...options, random: () => 1 })), slack.url);
@@ -225,7 +225,7 @@ describe('fault matrix', () => {
   it('503 with Retry-After → waits what the server asks, not the backoff', async () => {
     const waits: number[] = [];
     slack.answer({ status: 503, headers: { 'retry-after': '2' } }, { status: 200 });
-    const report = await postToSlack(slack.url, message, fast({ sleep: async (ms) => void waits.push(ms) }));
+    const report = await postToSlack(slack.url, message, fast({ sleep: (ms) => recordWait(waits, ms) }));
 
     expect(report.attempts).toBe(2);
     expect(waits).toEqual([2_000]);

@@ -68,7 +68,7 @@ describe('the app', () => {
   it("points each function at its zip, with source_code_hash = the zip's SHA-256 (Lambda's CodeSha256)", () => {
     for (const env of ['dev', 'stg']) {
       const stack = JSON.parse(first.files.get(`stacks/${env}/cdk.tf.json`)!.toString('utf8'));
-      const functions = Object.values(stack.resource.aws_lambda_function) as Record<string, string>[];
+      const functions = Object.values<Record<string, string>>(stack.resource.aws_lambda_function);
       expect(functions).toHaveLength(2);
       for (const fn of functions) {
         const zip = first.files.get(`stacks/${env}/${fn.filename}`);

@@ -25,6 +25,8 @@ export function providerModules(): string[] {
 }
 
 if (require.main === module) {
-  require('cdktf');
-  for (const name of providerModules()) require(name);
+  void (async () => {
+    await import('cdktf');
+    for (const name of providerModules()) await import(name);
+  })();
 }

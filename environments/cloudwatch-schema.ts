@@ -15,7 +15,7 @@ const alarmTiming = (defaults: { periodSeconds: number; evaluationPeriods: numbe
     .string()
     .min(1)
     .max(255, 'alarmName is at most 255 characters')
-    .regex(/^[^\x00-\x1f]+$/, 'alarmName may not hold control characters')
+    .regex(/^\P{Cc}+$/u, 'alarmName may not hold control characters')
     .optional(),
 });
 

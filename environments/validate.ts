@@ -2,7 +2,7 @@
 // that names the environment, the service and the field.
 import type { z } from 'zod';
 import { environmentRules } from './rules';
-import { ENVIRONMENT_NAME, environmentSchema, type EnvironmentConfig, type EnvironmentInput } from './schema';
+import { ENVIRONMENT_NAME, environmentSchema, type EnvironmentConfig } from './schema';
 
 export class ConfigError extends Error {
   constructor(
@@ -53,7 +53,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
 }
 
 /** Parses one environment, filling defaults; throws ConfigError listing every problem. */
-export function parseEnvironment(raw: EnvironmentInput | unknown): EnvironmentConfig {
+export function parseEnvironment(raw: unknown): EnvironmentConfig {
   const result = environmentSchema.safeParse(raw);
   const problems = result.success
     ? environmentRules(result.data).map((v) => `${describePath(v.path, raw)}: ${v.message}`)

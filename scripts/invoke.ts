@@ -41,7 +41,7 @@ const FUNCTIONS: Record<string, FunctionEntry> = {
         import('../constructs/slack-notifier/wave-manifest'),
       ]);
       const table = await startLocalWaveTable(variables.WAVES_TABLE);
-      return { deps: { manifest: waveManifest(config), dynamodb: table.client }, close: table.close };
+      return { deps: { manifest: waveManifest(config), dynamodb: table.client }, close: () => table.close() };
     },
   },
   'alert-service': {
@@ -148,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Logs (Powertools writes to stdout) go to stderr while the handler runs: stdout is the result only.
   const stdoutWrite = process.stdout.write.bind(process.stdout);
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr);
   const results: unknown[] = [];
   const local = await entry.local?.(config, variables);
   try {

@@ -32,7 +32,7 @@ export async function startFakeSecretsManager(secrets: Record<string, string>): 
       }
       response.end(
         JSON.stringify({
-          ARN: `arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:${body.SecretId}-AbCdEf`,
+          ARN: `arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:${String(body.SecretId)}-AbCdEf`,
           Name: body.SecretId,
           SecretString: secret,
           VersionId: 'v1',

@@ -89,3 +89,9 @@ export function readableText(post: RecordedPost): string {
   const message = post.json as { text: string; blocks?: { text?: { text?: string } }[] };
   return [message.text, ...(message.blocks ?? []).map((block) => block.text?.text ?? '')].join('\n');
 }
+
+/** A `sleep` stand-in that records how long the code asked to wait, and returns at once. */
+export function recordWait(waits: number[], ms: number): Promise<void> {
+  waits.push(ms);
+  return Promise.resolve();
+}

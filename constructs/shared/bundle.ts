@@ -110,6 +110,7 @@ function bundleCode(name: string): Uint8Array {
   } catch (error) {
     throw new Error(
       `bundling functions/${name}/index.ts failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
   }
   const code = result.outputFiles?.[0]?.contents;

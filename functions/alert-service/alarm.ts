@@ -205,9 +205,9 @@ function num(value: unknown): number | undefined {
 function safeJson(value: unknown): string {
   if (value === undefined) return '';
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? typeof value; // functions and symbols have no JSON
   } catch {
-    return String(value);
+    return `unprintable ${typeof value}`; // a cycle or a BigInt
   }
 }
 

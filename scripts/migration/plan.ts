@@ -33,16 +33,19 @@ interface Target {
 
 const isEmpty = (v: Value) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
+/** A value as text: state and config disagree on `5` versus `"5"`, which Terraform treats as equal. */
+const asText = (v: Value): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
 function same(a: Value, b: Value): boolean {
   if (isEmpty(a) && isEmpty(b)) return true;
-  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
-  return String(a) === String(b);
+  return asText(a) === asText(b);
 }
 
 /** The account the state's ARNs belong to: what `data.aws_caller_identity` will return. */
 function accountOf(resources: StateResource[]): string | undefined {
   for (const r of resources) {
-    const match = /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(String(r.attributes.arn ?? ''));
+    const arn = r.attributes.arn;
+    const match = typeof arn === 'string' ? /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(arn) : null;
     if (match) return match[1];
   }
   return undefined;
@@ -101,7 +104,7 @@ export function predictPlan(stack: string, config: StackJson, state: StateResour
       if (!/^[a-z0-9_.]+$/i.test(inner)) return expr;
       const resolved = resolveRef(inner);
       cause ??= resolved.cause;
-      return resolved.value === UNKNOWN || typeof resolved.value === 'object' ? expr : String(resolved.value);
+      return resolved.value === UNKNOWN || typeof resolved.value === 'object' ? expr : asText(resolved.value);
     });
     return text.includes('${') ? { value: UNKNOWN, ...(cause ? { cause } : {}) } : { value: text };
   };
