@@ -1,0 +1,305 @@
+// Least privilege, proven by evaluation: the synthesized policies of the dev stack, made concrete,
+// run through a real IAM policy evaluator (@cloud-copilot/iam-simulate).
+import { schedulerLogicalIds } from '../constructs/ecs-scheduler/names';
+import { dev } from '../environments/dev';
+import { stg } from '../environments/stg';
+import { parseEnvironment, type ServiceConfig } from '../environments';
+import {
+  ACCOUNT,
+  decide,
+  type Decision,
+  identityPoliciesOf,
+  lambdaPermissionPolicy,
+  OTHER_ACCOUNT,
+  type PolicyDocument,
+  REGION,
+  resourcePolicyOf,
+  roleArn,
+  trustPolicyOf,
+  wildcardStatements,
+  allPolicies,
+} from './support/iam';
+import { copyOf, synthJson } from './support/synth';
+
+const stack = synthJson(dev);
+const config = parseEnvironment(dev);
+const services = config.scheduler.services;
+const DENIED: Decision[] = ['ImplicitlyDenied', 'ExplicitlyDenied'];
+
+const ecsService = (cluster: string, service: string, account = ACCOUNT) =>
+  `arn:aws:ecs:${REGION}:${account}:service/${cluster}/${service}`;
+const secretArn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
+const queueArn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
+
+type Policies = { name: string; policy: PolicyDocument }[];
+type Check = [what: string, action: string, resource: string, expected: 'Allowed' | 'Denied'];
+
+/** Runs checks for one principal and returns each one whose decision differs from the expectation. */
+async function findings(principal: string, policies: Policies, checks: Check[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const [what, action, resource, expected] of checks) {
+    const decision = await decide({ principal, action, resource, identityPolicies: policies });
+    const ok = expected === 'Allowed' ? decision === 'Allowed' : DENIED.includes(decision);
+    if (!ok) found.push(`${what}: ${action} on ${resource} is ${decision}, expected ${expected}`);
+  }
+  return found;
+}
+
+/** The proof for one scheduler role: its own service only, UpdateService only. */
+function schedulerChecks(svc: ServiceConfig): Check[] {
+  const other = services.find((s) => s.cluster === svc.cluster && s.service !== svc.service)!;
+  return [
+    ['its own service', 'ecs:UpdateService', ecsService(svc.cluster, svc.service), 'Allowed'],
+    ['another service of its cluster', 'ecs:UpdateService', ecsService(svc.cluster, other.service), 'Denied'],
+    ['its service name in another cluster', 'ecs:UpdateService', ecsService('other-cluster', svc.service), 'Denied'],
+    [
+      'its service in another account',
+      'ecs:UpdateService',
+      ecsService(svc.cluster, svc.service, OTHER_ACCOUNT),
+      'Denied',
+    ],
+    ['another action on its service', 'ecs:DeleteService', ecsService(svc.cluster, svc.service), 'Denied'],
+    ['another action on its cluster', 'ecs:RunTask', `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/x:1`, 'Denied'],
+  ];
+}
+
+function schedulerRole(svc: ServiceConfig): { principal: string; policies: Policies } {
+  const roleId = schedulerLogicalIds(svc.resourceName).role;
+  return { principal: roleArn(stack, roleId), policies: identityPoliciesOf(stack, roleId) };
+}
+
+describe('each scheduler role', () => {
+  it.each(services.map((svc) => [svc.service, svc] as const))(
+    '%s may call ecs:UpdateService on its own service and nothing else',
+    async (_name, svc) => {
+      const { principal, policies } = schedulerRole(svc);
+      expect(policies).toHaveLength(1);
+      expect(await findings(principal, policies, schedulerChecks(svc))).toEqual([]);
+    },
+  );
+
+  // The proof must be able to fail: widen a copy of one policy and it must say so.
+  const svc = services[0]!;
+  const widened = (change: (statement: PolicyDocument['Statement'][number]) => void): Policies => {
+    const { policies } = schedulerRole(svc);
+    const copy = structuredClone(policies);
+    change(copy[0]!.policy.Statement[0]!);
+    return copy;
+  };
+  it.each([
+    ['Resource "*"', (s: PolicyDocument['Statement'][number]) => (s.Resource = '*'), 3],
+    ['Action "*"', (s: PolicyDocument['Statement'][number]) => (s.Action = '*'), 1],
+    ['Action "ecs:*"', (s: PolicyDocument['Statement'][number]) => (s.Action = 'ecs:*'), 1],
+    ['the whole cluster', (s: PolicyDocument['Statement'][number]) => (s.Resource = ecsService(svc.cluster, '*')), 1],
+  ])('fails when a copy of a scheduler policy is widened to %s', async (_what, change, failures) => {
+    const { principal } = schedulerRole(svc);
+    const found = await findings(principal, widened(change), schedulerChecks(svc));
+    expect(found).toHaveLength(failures);
+  });
+});
+
+describe('the slack-notifier role', () => {
+  const roleId = 'slack_notifier_lambda_role';
+  const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/ecs-scheduler-waves-dev`;
+  const checks: Check[] = [
+    ['receive from its queue', 'sqs:ReceiveMessage', queueArn('ecs-scheduler-alerts-dev'), 'Allowed'],
+    ['delete from its queue', 'sqs:DeleteMessage', queueArn('ecs-scheduler-alerts-dev'), 'Allowed'],
+    ['receive from its dead-letter queue', 'sqs:ReceiveMessage', queueArn('ecs-scheduler-alerts-dlq-dev'), 'Denied'],
+    ['receive from another queue', 'sqs:ReceiveMessage', queueArn('ott-alert-service-failures-dev'), 'Denied'],
+    ['send to its queue', 'sqs:SendMessage', queueArn('ecs-scheduler-alerts-dev'), 'Denied'],
+    ['purge its queue', 'sqs:PurgeQueue', queueArn('ecs-scheduler-alerts-dev'), 'Denied'],
+    [
+      'send a failed close to its dead-letter queue',
+      'sqs:SendMessage',
+      queueArn('ecs-scheduler-alerts-dlq-dev'),
+      'Allowed',
+    ],
+    [
+      'read its webhook secret',
+      'secretsmanager:GetSecretValue',
+      secretArn('ecs-scheduler/dev/slack-webhook'),
+      'Allowed',
+    ],
+    [
+      "read the alert service's secret",
+      'secretsmanager:GetSecretValue',
+      secretArn('formation-lap/slack/webhook'),
+      'Denied',
+    ],
+    [
+      'read another secret',
+      'secretsmanager:GetSecretValue',
+      secretArn('ecs-scheduler/dev/slack-webhook-other'),
+      'Denied',
+    ],
+    ['change its secret', 'secretsmanager:PutSecretValue', secretArn('ecs-scheduler/dev/slack-webhook'), 'Denied'],
+    ['write a wave result', 'dynamodb:PutItem', table, 'Allowed'],
+    ['claim a wave', 'dynamodb:UpdateItem', table, 'Allowed'],
+    ['read a wave', 'dynamodb:Query', table, 'Allowed'],
+    ['delete wave items', 'dynamodb:DeleteItem', table, 'Denied'],
+    ['scan the table', 'dynamodb:Scan', table, 'Denied'],
+    ['drop the table', 'dynamodb:DeleteTable', table, 'Denied'],
+    ['write another table', 'dynamodb:PutItem', `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/other`, 'Denied'],
+    [
+      'invoke a function',
+      'lambda:InvokeFunction',
+      `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ott-alert-service-dev`,
+      'Denied',
+    ],
+  ];
+  it('receives and deletes only from its queue, reads only its secret, writes only its waves table', async () => {
+    expect(await findings(roleArn(stack, roleId), identityPoliciesOf(stack, roleId), checks)).toEqual([]);
+  });
+});
+
+describe('the alert-service role', () => {
+  const roleId = 'cloudwatch_alert_exec';
+  const checks: Check[] = [
+    ['read its webhook secret', 'secretsmanager:GetSecretValue', secretArn('formation-lap/slack/webhook'), 'Allowed'],
+    [
+      "read the notifier's secret",
+      'secretsmanager:GetSecretValue',
+      secretArn('ecs-scheduler/dev/slack-webhook'),
+      'Denied',
+    ],
+    ['keep a failed alarm in its queue', 'sqs:SendMessage', queueArn('ott-alert-service-failures-dev'), 'Allowed'],
+    ["send to the notifier's queue", 'sqs:SendMessage', queueArn('ecs-scheduler-alerts-dev'), 'Denied'],
+    ['read its failures queue', 'sqs:ReceiveMessage', queueArn('ott-alert-service-failures-dev'), 'Denied'],
+    ['publish to the alarm topic', 'sns:Publish', `arn:aws:sns:${REGION}:${ACCOUNT}:ott-db-alarm-topic-dev`, 'Denied'],
+  ];
+  it('reads only its secret and writes only its failures queue', async () => {
+    expect(await findings(roleArn(stack, roleId), identityPoliciesOf(stack, roleId), checks)).toEqual([]);
+  });
+});
+
+describe('the wave deadline role', () => {
+  const roleId = 'slack_notifier_wave_deadline_role';
+  const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+  it('invokes only the notifier function', async () => {
+    const checks: Check[] = [
+      ['invoke the notifier', 'lambda:InvokeFunction', fn('ecs-scheduler-slack-notifier-dev'), 'Allowed'],
+      ['invoke the alert service', 'lambda:InvokeFunction', fn('ott-alert-service-dev'), 'Denied'],
+      ['change the notifier', 'lambda:UpdateFunctionCode', fn('ecs-scheduler-slack-notifier-dev'), 'Denied'],
+    ];
+    expect(await findings(roleArn(stack, roleId), identityPoliciesOf(stack, roleId), checks)).toEqual([]);
+  });
+});
+
+describe('resource policies', () => {
+  const queue = queueArn('ecs-scheduler-alerts-dev');
+  const ruleArn = `arn:aws:events:${REGION}:${ACCOUNT}:rule/ecs-scheduler-update-service-dev`;
+  const queuePolicy = resourcePolicyOf(stack, 'aws_sqs_queue_policy', 'slack_notifier_allow_eventbridge');
+  const send = (principal: string, context: Record<string, string>) =>
+    decide({ principal, action: 'sqs:SendMessage', resource: queue, context, resourcePolicy: queuePolicy });
+
+  it('the queue admits EventBridge only from the rule, over TLS', async () => {
+    expect(await send('events.amazonaws.com', { 'aws:SourceArn': ruleArn, 'aws:SecureTransport': 'true' })).toBe(
+      'Allowed',
+    );
+    expect(
+      await send('events.amazonaws.com', { 'aws:SourceArn': `${ruleArn}-other`, 'aws:SecureTransport': 'true' }),
+    ).toBe('ImplicitlyDenied');
+    expect(await send('events.amazonaws.com', { 'aws:SourceArn': ruleArn, 'aws:SecureTransport': 'false' })).toBe(
+      'ExplicitlyDenied',
+    );
+    expect(await send('sns.amazonaws.com', { 'aws:SourceArn': ruleArn, 'aws:SecureTransport': 'true' })).toBe(
+      'ImplicitlyDenied',
+    );
+    expect(
+      await send(`arn:aws:iam::${OTHER_ACCOUNT}:root`, { 'aws:SourceArn': ruleArn, 'aws:SecureTransport': 'true' }),
+    ).toBe('ImplicitlyDenied');
+  });
+
+  it.each([
+    ['slack_notifier_alerts_dlq_policy', 'ecs-scheduler-alerts-dlq-dev'],
+    ['cloudwatch_alert_service_failures_policy', 'ott-alert-service-failures-dev'],
+  ])('%s denies plain HTTP to everyone', async (id, name) => {
+    const policy = resourcePolicyOf(stack, 'aws_sqs_queue_policy', id);
+    const decision = await decide({
+      principal: roleArn(stack, 'slack_notifier_lambda_role'),
+      action: 'sqs:ReceiveMessage',
+      resource: queueArn(name),
+      context: { 'aws:SecureTransport': 'false' },
+      resourcePolicy: policy,
+    });
+    expect(decision).toBe('ExplicitlyDenied');
+  });
+
+  it("the alarm topic admits only this account's CloudWatch alarms", async () => {
+    const topic = `arn:aws:sns:${REGION}:${ACCOUNT}:ott-db-alarm-topic-dev`;
+    const policy = resourcePolicyOf(stack, 'aws_sns_topic_policy', 'cloudwatch_db_alarm_topic_policy');
+    const publish = (account: string) =>
+      decide({
+        principal: 'cloudwatch.amazonaws.com',
+        action: 'sns:Publish',
+        resource: topic,
+        context: { 'aws:SourceAccount': account, 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${account}:alarm:x` },
+        resourcePolicy: policy,
+      });
+    expect(await publish(ACCOUNT)).toBe('Allowed');
+    expect(await publish(OTHER_ACCOUNT)).toBe('ImplicitlyDenied');
+  });
+
+  it('the alert function may be invoked by SNS only for the alarm topic', async () => {
+    const policy = lambdaPermissionPolicy(stack, 'cloudwatch_allow_sns');
+    const invoke = (topic: string) =>
+      decide({
+        principal: 'sns.amazonaws.com',
+        action: 'lambda:InvokeFunction',
+        resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ott-alert-service-dev`,
+        context: { 'aws:SourceArn': `arn:aws:sns:${REGION}:${ACCOUNT}:${topic}` },
+        resourcePolicy: policy,
+      });
+    expect(await invoke('ott-db-alarm-topic-dev')).toBe('Allowed');
+    expect(await invoke('another-topic')).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('trust policies', () => {
+  const roles = Object.keys(stack.resource.aws_iam_role ?? {});
+  const services: Record<string, string> = {
+    slack_notifier_lambda_role: 'lambda.amazonaws.com',
+    cloudwatch_alert_exec: 'lambda.amazonaws.com',
+    slack_notifier_wave_deadline_role: 'scheduler.amazonaws.com',
+  };
+  const principalOf = (id: string) => services[id] ?? 'scheduler.amazonaws.com';
+
+  it('cover every role of the stack', () => {
+    expect(roles).toHaveLength(config.scheduler.services.length + 3);
+  });
+
+  it.each(roles)('%s admits only its service principal, for this account', async (id) => {
+    const assume = (principal: string, account: string) =>
+      decide({
+        principal,
+        action: 'sts:AssumeRole',
+        resource: roleArn(stack, id),
+        context: { 'aws:SourceAccount': account },
+        resourcePolicy: trustPolicyOf(stack, id),
+      });
+    const own = principalOf(id);
+    const stranger = own === 'lambda.amazonaws.com' ? 'scheduler.amazonaws.com' : 'lambda.amazonaws.com';
+    expect(await assume(own, ACCOUNT)).toBe('Allowed');
+    expect(await assume(own, OTHER_ACCOUNT)).toBe('ImplicitlyDenied');
+    expect(await assume(stranger, ACCOUNT)).toBe('ImplicitlyDenied');
+    expect(await assume(`arn:aws:iam::${ACCOUNT}:root`, ACCOUNT)).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('wildcards', () => {
+  it('appear in an Allow only where no narrower form exists (the exceptions help/security.md lists)', () => {
+    const withTrail = copyOf(dev);
+    withTrail.slackNotifier.managementEventsTrail = { mode: 'create' };
+    const stacks = [synthJson(dev), synthJson(stg), synthJson(withTrail)];
+    const found = stacks
+      .flatMap(allPolicies)
+      .flatMap(({ where, policy }) => wildcardStatements(policy).map((s) => `${where}: ${s.Sid ?? '(no Sid)'}`));
+    expect([...new Set(found)].sort()).toEqual([
+      'aws_iam_role_policy_attachment.cloudwatch_alert_basic: (no Sid)',
+      'aws_iam_role_policy_attachment.slack_notifier_lambda_basic: (no Sid)',
+      'aws_kms_key.cloudwatch_db_alarm_topic_key: AccountAdministersKeyThroughIam',
+      'aws_kms_key.cloudwatch_db_alarm_topic_key: CloudWatchAlarmsEncryptMessages',
+      'aws_s3_bucket_policy.slack_notifier_trail_policy: CloudTrailWrite',
+    ]);
+  });
+});
