@@ -1,4 +1,10 @@
-// The webhook URL is a secret: only its Secrets Manager reference may reach Terraform config or state.
+// The webhook URL is a secret: only its Secrets Manager reference may reach Terraform config or state;
+// and nothing secret or account-specific may ride along in the synthesized stacks or the zips.
+import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
+import { bundleFunction } from '../constructs/shared/bundle';
+import { waveManifestFiles } from '../constructs/slack-notifier/wave-manifest';
+import { parseEnvironment } from '../environments';
 import { dev } from '../environments/dev';
 import { stg } from '../environments/stg';
 import { synthText } from './support/synth';
@@ -21,5 +27,56 @@ describe.each([
     const ids = [...text.matchAll(/"SLACK_WEBHOOK_SECRET_ID": "([^"]+)"/g)].map((m) => m[1]);
     expect(ids).toHaveLength(2);
     for (const id of ids) expect(id).toMatch(/^(arn:aws:secretsmanager:|[\w/+=.@-]+$)/);
+  });
+});
+
+/** What must never be in a synthesized stack or a deployed bundle. */
+const SECRET_PATTERNS: [what: string, pattern: RegExp][] = [
+  ['a Slack webhook URL', /hooks\.slack\.com\/(services|workflows|triggers)\/T[A-Z0-9]+\//i],
+  ['a Slack token', /\bxox[abposr]-[0-9A-Za-z-]{10,}/],
+  ['an AWS access key ID', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
+  // 40 base64 characters with a digit, both cases and a "/" or "+" (minified names have neither).
+  [
+    'an AWS secret access key',
+    /(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]{0,39}\d)(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/,
+  ],
+  ['a private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ['an AWS account ID', /(?<![\d.])\d{12}(?![\d.])/],
+];
+
+function secretsIn(text: string): string[] {
+  return SECRET_PATTERNS.flatMap(([what, pattern]) => {
+    const match = pattern.exec(text);
+    return match ? [`${what}: …${text.slice(Math.max(0, match.index - 30), match.index + match[0].length + 10)}…`] : [];
+  });
+}
+
+describe('the secret scan', () => {
+  it.each([
+    ['dev', dev],
+    ['stg', stg],
+  ])('finds nothing secret or account-specific in the synthesized %s stack', (_name, input) => {
+    expect(secretsIn(synthText(input))).toEqual([]);
+  });
+
+  it.each([
+    ['slack-notifier', waveManifestFiles(parseEnvironment(dev))],
+    ['alert-service', {}],
+  ])('finds nothing secret or account-specific in the %s zip', (name, files) => {
+    const entries = unzipSync(readFileSync(bundleFunction(name, files).zipPath));
+    expect(Object.keys(entries).length).toBeGreaterThan(0);
+    for (const [file, data] of Object.entries(entries)) {
+      expect({ file, found: secretsIn(strFromU8(data)) }).toEqual({ file, found: [] });
+    }
+  });
+
+  it.each([
+    ['a webhook URL', '{"url":"https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/abcdefghijklmnopqrstuvwx"}'],
+    ['an access key', 'AKIAIOSFODNN7EXAMPLE'],
+    ['a secret key', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ['an account ID', '"arn:aws:iam::123456789012:role/x"'],
+    ['a Slack token', 'xoxb-123456789012-abcdefghijkl'],
+  ])('would catch %s', (_what, text) => {
+    expect(secretsIn(text)).not.toEqual([]);
   });
 });
