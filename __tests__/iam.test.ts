@@ -1,5 +1,7 @@
 // Least privilege, proven by evaluation: the synthesized policies of the dev stack, made concrete,
 // run through a real IAM policy evaluator (@cloud-copilot/iam-simulate).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { schedulerLogicalIds } from '../constructs/ecs-scheduler/names';
 import { dev } from '../environments/dev';
 import { stg } from '../environments/stg';
@@ -18,6 +20,7 @@ import {
   trustPolicyOf,
   wildcardStatements,
   allPolicies,
+  permissionTable,
 } from './support/iam';
 import { copyOf, synthJson } from './support/synth';
 
@@ -301,5 +304,15 @@ describe('wildcards', () => {
       'aws_kms_key.cloudwatch_db_alarm_topic_key: CloudWatchAlarmsEncryptMessages',
       'aws_s3_bucket_policy.slack_notifier_trail_policy: CloudTrailWrite',
     ]);
+  });
+});
+
+describe('help/security.md', () => {
+  it('holds the current table of what each role may do', () => {
+    const doc = readFileSync(path.join(__dirname, '..', 'help', 'security.md'), 'utf8');
+    const start = doc.indexOf('<!-- generated: npx tsx scripts/security-table.ts -->\n');
+    const end = doc.indexOf('\n<!-- end generated -->');
+    expect(start).toBeGreaterThan(0);
+    expect(doc.slice(doc.indexOf('\n', start) + 1, end)).toBe(permissionTable(stack, 'dev'));
   });
 });

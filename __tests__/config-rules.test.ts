@@ -1,0 +1,172 @@
+// Every cross-field rule of help/configuration.md, one row each: the change that breaks it and the
+// exact problem reported (where, what, and the fix). The doc's rule table and this one must match.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadEnvironments, parseEnvironment, type EnvironmentInput } from '../environments';
+import { dev } from '../environments/dev';
+import { stg } from '../environments/stg';
+
+type Service = Record<string, unknown>;
+interface Env {
+  scheduler: Record<string, unknown> & { services: Service[] };
+  slackNotifier: Record<string, unknown>;
+  cloudwatch: Record<string, unknown> & { ecsAlarms: { services: string[] }; aurora: Record<string, unknown> };
+}
+const SUBSCRIPTION = 'arn:aws:sns:ap-northeast-2:111122223333:ott-db-alarm-topic:0b9f2c1e-7d3a-4e5b-9c8d-7a6b5c4d3e2f';
+
+function changed(change: (env: Env) => void, base: EnvironmentInput = dev): EnvironmentInput {
+  const env = structuredClone(base) as unknown as Env;
+  change(env);
+  return env as unknown as EnvironmentInput;
+}
+const parse = (change: (env: Env) => void) => () => parseEnvironment(changed(change));
+const adopting = (env: Env) => {
+  env.cloudwatch.legacyNames = true;
+  env.cloudwatch.adoptLegacy = { subscriptionArn: SUBSCRIPTION };
+};
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, but the config was accepted');
+}
+
+/** [the rule as help/configuration.md words it, a config that breaks it, the first problem reported]. */
+const RULES: [rule: string, load: () => unknown, problem: string][] = [
+  [
+    'An ECS service (`cluster/service`) is scheduled once',
+    parse((e) => e.scheduler.services.push({ ...e.scheduler.services[0], resourceName: 'other' })),
+    'scheduler.services[20] (service "nestjs").resourceName: terraform-study-dev-cluster/nestjs is already scheduled by services[0]; two schedule pairs would race on one ECS service. List each service once',
+  ],
+  [
+    'A resource name is used once, even across clusters',
+    parse((e) => e.scheduler.services.push({ cluster: 'another', service: 'nestjs' })),
+    'scheduler.services[20] (service "nestjs").service: "nestjs" is already used by services[0] (in another cluster); IAM role and schedule names must be unique per environment. Give one of them a distinct "resourceName"',
+  ],
+  [
+    'No two resource names differ only in case or in `-` versus `_` (IAM names ignore case; both give one Terraform address)',
+    parse((e) => e.scheduler.services.push({ cluster: 'another', service: 'Python_API' })),
+    'scheduler.services[20] (service "Python_API").service: "Python_API" and "python-api" (services[1]) would get the same IAM role name or Terraform address (AWS names ignore case; "-" and "_" give the same address). Give one of them a distinct "resourceName"',
+  ],
+  [
+    'Every generated name fits its AWS limit (table below)',
+    parse((e) => e.scheduler.services.push({ cluster: 'c', service: 'a'.repeat(50) })),
+    `scheduler.services[20] (service "${'a'.repeat(50)}").service: generated IAM role name "${'a'.repeat(50)}-scheduler-role-dev" is 69 characters; AWS allows 64. Set "resourceName" to a shorter name for this service's scheduler resources`,
+  ],
+  [
+    'A singleton has `upCount` at most 1',
+    parse((e) => (e.scheduler.services[18]!.upCount = 2)),
+    'scheduler.services[18] (service "fileflow-scheduler-download").upCount: a singleton service never runs more than one task, but upCount is 2; set upCount to 1 or remove "singleton: true"',
+  ],
+  [
+    '`downCount` is not above `upCount`',
+    parse((e) => (e.scheduler.services[0]!.downCount = 2)),
+    'scheduler.services[0] (service "nestjs").downCount: downCount (2) is above upCount (1); scaling down must not add tasks',
+  ],
+  [
+    'The resource name starts with a letter (Terraform addresses are derived from it)',
+    parse((e) => e.scheduler.services.push({ cluster: 'c', service: '9lives' })),
+    'scheduler.services[20] (service "9lives").service: Terraform addresses are derived from the service name and must start with a letter; set "resourceName" to a name that does',
+  ],
+  [
+    'Scale-up and scale-down are not at the same time on a shared day',
+    parse((e) => (e.scheduler.scaleDown = { time: '09:00', weekdays: 'MON' })),
+    'scheduler.scaleDown.time: scale-up and scale-down both run at 09:00 on the same days; give them different times',
+  ],
+  [
+    'Retry age plus flexible window stays below the gap between the two times (the shorter way round the clock)',
+    parse((e) => {
+      e.scheduler.scaleDown = { time: '10:00', weekdays: 'MON-FRI' };
+      e.scheduler.retry = { maximumEventAgeMinutes: 60, maximumRetryAttempts: 3 };
+    }),
+    'scheduler.retry.maximumEventAgeMinutes: retries (60 min) plus the flexible window (5 min) reach 65 min, but scale-up and scale-down are only 60 min apart; a late retry could undo the other action. Keep the sum below 60',
+  ],
+  [
+    '`slackNotifier.batchSize` is at least the number of services',
+    parse((e) => (e.slackNotifier.batchSize = 10)),
+    'slackNotifier.batchSize: batchSize 10 is below the 20 scheduled services, so every scaling wave would take several invocations to gather; use at least 20 or leave it out (default 40)',
+  ],
+  [
+    "`slackNotifier.maxReceiveCount` x the queue's visibility timeout (6 x `functionTimeoutSeconds` + `batchingWindowSeconds`) stays below the queue's 1 h retention, so a failing message reaches the DLQ instead of expiring",
+    parse((e) => (e.slackNotifier.maxReceiveCount = 10)),
+    "slackNotifier.maxReceiveCount: maxReceiveCount 10 x the queue's visibility timeout 660 s (6 x functionTimeoutSeconds + batchingWindowSeconds) is 6600 s, not below the queue's 1 h retention: a failing message would expire before reaching the dead-letter queue. Lower maxReceiveCount or functionTimeoutSeconds",
+  ],
+  [
+    "`slackNotifier.waveGraceMinutes` is at least the flexible window + the batching window (rounded up to minutes) + 5 min of CloudTrail delay, so a wave's calls can arrive before its deadline",
+    parse((e) => (e.slackNotifier.waveGraceMinutes = 6)),
+    'slackNotifier.waveGraceMinutes: waveGraceMinutes 6 is shorter than the flexible window (5 min) + the batching window (5 min) + 5 min of CloudTrail delay = 15 min: waves would be closed before their results arrive. Use at least 15',
+  ],
+  [
+    "Each wave's deadline (`scaleUp.time` / `scaleDown.time` + `waveGraceMinutes`) stays on the wave's day (23:59 at the latest), because the deadline schedule runs on the same weekdays",
+    parse((e) => (e.scheduler.scaleDown = { time: '23:50', weekdays: 'MON-FRI' })),
+    "slackNotifier.waveGraceMinutes: the scaleDown wave at 23:50 plus waveGraceMinutes 20 passes midnight, so its deadline would fall on the next day, which the deadline schedule's weekdays do not follow. Use at most 9 or move scheduler.scaleDown.time earlier",
+  ],
+  [
+    '`cloudwatch.ecsAlarms.services` names scheduled services, each once',
+    parse((e) => e.cloudwatch.ecsAlarms.services.push('nope')),
+    'cloudwatch.ecsAlarms.services[3]: "nope" is not a scheduled service; name one of scheduler.services (its resourceName), whose cluster the alarm uses',
+  ],
+  [
+    '`datapointsToAlarm` is at most `evaluationPeriods`',
+    parse((e) => (e.cloudwatch.aurora.cpu = { datapointsToAlarm: 9 })),
+    'cloudwatch.aurora.cpu.datapointsToAlarm: datapointsToAlarm (9) cannot exceed evaluationPeriods (5)',
+  ],
+  [
+    'Each legacy module is taken over by one service',
+    parse((e) => (e.scheduler.services[1]!.legacyModule = 'nestjs_scheduler')),
+    'scheduler.services[1] (service "python-api").legacyModule: legacy module "module.nestjs_scheduler" is already taken over by services[0]; give each service the legacy module call that managed it ("legacyModule")',
+  ],
+  [
+    '`cloudwatch.adoptLegacy` needs `legacyNames: true`',
+    parse((e) => {
+      adopting(e);
+      e.cloudwatch.legacyNames = false;
+    }),
+    'cloudwatch.adoptLegacy: adopting the legacy cloudwatch resources needs their names: set "legacyNames: true" (an import under a new name would rename, i.e. replace, each one)',
+  ],
+  [
+    '`cloudwatch.adoptLegacy.subscriptionArn` is a subscription of the legacy topic, in this region',
+    parse((e) => {
+      adopting(e);
+      e.cloudwatch.adoptLegacy = { subscriptionArn: SUBSCRIPTION.replace('ott-db', 'x-db') };
+    }),
+    'cloudwatch.adoptLegacy.subscriptionArn: subscriptionArn belongs to topic "x-db-alarm-topic", not to "ott-db-alarm-topic" (team "ott"); give the subscription of the legacy alarm topic',
+  ],
+  [
+    'At most one environment sets `cloudwatch.adoptLegacy`',
+    () => loadEnvironments([changed(adopting), changed(adopting, stg)]),
+    'cloudwatch.adoptLegacy: environment "dev" already adopts the legacy cloudwatch resources; one resource must live in one state only, so set adoptLegacy in a single environment',
+  ],
+  [
+    "One wave's record in the waves table (the services' names and up to 3 eventIDs each) fits DynamoDB's 400 KB item",
+    parse((e) => {
+      e.scheduler.services = Array.from({ length: 900 }, (_, i) => ({
+        cluster: 'c'.repeat(200),
+        service: `s-${i}`.padEnd(200, 'x'),
+        resourceName: `s${i}`,
+      }));
+      delete (e.cloudwatch as Record<string, unknown>).ecsAlarms;
+    }),
+    "scheduler.services: 900 services make one wave's record in the waves table about 449 KB (their names and up to 3 eventIDs each), above DynamoDB's 400 KB per item: split the services over two environments",
+  ],
+];
+
+describe('every cross-field rule', () => {
+  it.each(RULES)('%s', (_rule, load, problem) => {
+    expect(problemsOf(load)[0]).toBe(problem);
+  });
+
+  it('is in help/configuration.md, and every rule there is here', () => {
+    const doc = readFileSync(path.join(__dirname, '..', 'help', 'configuration.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('## Cross-field rules'), doc.indexOf('## Generated names'));
+    const documented = table
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !line.startsWith('| Rule'))
+      .map((line) => line.slice(2, line.indexOf(' | ')));
+    expect(documented.sort()).toEqual(RULES.map(([rule]) => rule).sort());
+  });
+});
