@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadEnvironments, parseEnvironment } from '../environments';
 import { dev } from '../environments/dev';
-import { upcomingRuns, zonedInstant } from '../scripts/schedule/occurrences';
+import { upcomingRuns } from '../scripts/schedule/occurrences';
 import { renderMarkdown } from '../scripts/schedule/render';
 import { timeZoneWarnings } from '../scripts/schedule/warnings';
 import { copyOf } from './support/synth';
@@ -51,9 +51,17 @@ describe('upcoming runs', () => {
     expect(after.at.toISOString()).toBe('2027-03-29T07:00:00.000Z'); // CEST, UTC+2
   });
 
-  it('mark a local time that a DST change skips', () => {
-    expect(zonedInstant({ year: 2027, month: 3, day: 28 }, '02:30', 'Europe/Berlin').exists).toBe(false);
-    expect(zonedInstant({ year: 2027, month: 3, day: 29 }, '02:30', 'Europe/Berlin').exists).toBe(true);
+  it('mark a local time that a DST change skips, and run it shifted', () => {
+    const berlin = copyOf(dev);
+    berlin.scheduler.timezone = 'Europe/Berlin';
+    berlin.scheduler.scaleUp = { time: '02:30', weekdays: '*' };
+    const runs = upcomingRuns(parseEnvironment(berlin).scheduler, new Date('2027-03-27T12:00:00Z'), 2).filter(
+      (r) => r.action === 'scale-up',
+    );
+    expect(runs.map((r) => [r.localDate, r.dstGap, r.at.toISOString()])).toEqual([
+      ['2027-03-28', true, '2027-03-28T01:30:00.000Z'], // 02:30 does not exist; clocks read 03:30 CEST
+      ['2027-03-29', false, '2027-03-29T00:30:00.000Z'],
+    ]);
   });
 });
 

@@ -10,7 +10,7 @@ const hhmm = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 export function timeZoneWarnings(scheduler: EnvironmentConfig['scheduler'], at: Date): string[] {
-  const offset = utcOffsetMinutes(at.getTime(), scheduler.timezone);
+  const offset = utcOffsetMinutes(at.toISOString().slice(0, 10), scheduler.timezone);
   if (offset === 0) return [];
   const found: string[] = [];
   for (const [field, when] of [
