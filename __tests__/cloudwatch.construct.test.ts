@@ -3,7 +3,7 @@ import { dev } from '../environments/dev';
 import { decodeJsonencode } from './support/jsonencode';
 import { copyOf, resourceOf, resourcesOf, synthJson } from './support/synth';
 
-const ACCOUNT = '${data.aws_caller_identity.current.account_id}';
+const ACCOUNT = '111122223333'; // environments/dev.ts accountId
 const TOPIC_ARN = '${aws_sns_topic.cloudwatch_db_alarm_topic.arn}';
 const FUNCTION_ARN = '${aws_lambda_function.cloudwatch_alert_service.arn}';
 const FROM_THIS_ACCOUNTS_ALARMS = {
@@ -225,7 +225,7 @@ describe('cloudwatch in the dev stack', () => {
     it('is a bundled zip on a Node.js LTS runtime, not a container image', () => {
       expect(fn).toMatchObject({
         function_name: 'ott-alert-service-dev',
-        runtime: 'nodejs24.x',
+        runtime: 'nodejs22.x',
         handler: 'index.handler',
         role: '${aws_iam_role.cloudwatch_alert_exec.arn}',
       });

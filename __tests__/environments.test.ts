@@ -279,8 +279,13 @@ describe('config validation names the environment, the service, the field and th
     },
     {
       rule: 'account ID that is not 12 digits',
-      change: (env) => (env.allowedAccountIds = ['1234']),
-      expected: ['allowedAccountIds[0]: an AWS account ID is 12 digits'],
+      change: (env) => (env.accountId = '1234'),
+      expected: ['accountId: accountId must be the 12-digit AWS account ID'],
+    },
+    {
+      rule: 'missing account ID',
+      change: (env) => delete (env as { accountId?: string }).accountId,
+      expected: ['accountId: accountId must be a string of 12 digits'],
     },
   ];
 

@@ -9,7 +9,7 @@ import { matchesPattern } from './support/event-pattern';
 import { decodeJsonencode, serviceTrust } from './support/jsonencode';
 import { copyOf, resourceOf, resourcesOf, synthJson, withServices } from './support/synth';
 
-const ACCOUNT = '${data.aws_caller_identity.current.account_id}';
+const ACCOUNT = '111122223333'; // environments/dev.ts accountId
 const QUEUE_ARN = '${aws_sqs_queue.slack_notifier_alerts.arn}';
 const RULE_ARN = '${aws_cloudwatch_event_rule.slack_notifier_ecs_update_service.arn}';
 
@@ -216,7 +216,7 @@ describe('slack-notifier in the dev stack', () => {
     it('keeps the legacy function name on a current Node.js LTS runtime, bundled as a zip', () => {
       expect(fn).toMatchObject({
         function_name: 'ecs-scheduler-slack-notifier-dev',
-        runtime: 'nodejs24.x',
+        runtime: 'nodejs22.x',
         handler: 'index.handler',
         role: '${aws_iam_role.slack_notifier_lambda_role.arn}',
       });

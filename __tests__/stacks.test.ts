@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { strFromU8, unzipSync } from 'fflate';
 import { join, relative } from 'node:path';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { waveManifest } from '../constructs/slack-notifier/wave-manifest';
 import { ConfigError, parseEnvironment, type EnvironmentInput } from '../environments';
 import { dev } from '../environments/dev';
@@ -105,12 +104,13 @@ describe('the app', () => {
     const stack = JSON.parse(first.files.get('stacks/dev/cdk.tf.json')!.toString('utf8'));
     expect(stack.terraform).toEqual({
       cloud: { organization: 'ott-platform', workspaces: { name: 'ecs-scheduler-dev' } },
-      required_providers: { aws: { source: 'aws', version: expect.stringMatching(/^6\./) } },
+      required_providers: { aws: { source: 'aws', version: '5.100.0' } },
       required_version: '>= 1.7.0',
     });
     expect(stack.provider.aws).toEqual([
       {
         region: 'ap-northeast-2',
+        allowed_account_ids: ['111122223333'],
         default_tags: [{ tags: { Project: 'ecs-scheduler', Environment: 'dev', ManagedBy: 'cdktf' } }],
       },
     ]);
@@ -182,12 +182,12 @@ describe('backend and provider options', () => {
     });
   });
 
-  it('pins the provider to the allowed accounts', () => {
-    const json = synthJson(withTop({ allowedAccountIds: ['111122223333'] }));
-    expect(json.provider.aws[0]).toMatchObject({ allowed_account_ids: ['111122223333'] });
-  });
-
-  it('reads the account ID from the caller identity, never from config', () => {
-    expect(synthText(dev)).toHaveDataSource(DataAwsCallerIdentity);
+  it('pins the provider to the declared account and builds every ARN from it, with no STS lookup', () => {
+    const json = synthJson(withTop({ accountId: '444455556666' }));
+    expect(json.provider.aws[0]).toMatchObject({ allowed_account_ids: ['444455556666'] });
+    const text = JSON.stringify(json);
+    expect(text).not.toContain('111122223333');
+    expect(text).toContain('arn:aws:ecs:ap-northeast-2:444455556666:service/');
+    expect(json).not.toHaveProperty('data.aws_caller_identity');
   });
 });

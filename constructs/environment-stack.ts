@@ -1,5 +1,4 @@
 // One Terraform stack (and one state) per environment: provider, backend and the modules.
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -27,13 +26,13 @@ export class EnvironmentStack extends TerraformStack {
 
     new AwsProvider(this, 'aws', {
       region: config.region,
-      ...(config.allowedAccountIds ? { allowedAccountIds: config.allowedAccountIds } : {}),
+      // Credentials of any other account stop plan and apply before anything is read or changed.
+      allowedAccountIds: [config.accountId],
       ...(Object.keys(config.defaultTags).length > 0 ? { defaultTags: [{ tags: config.defaultTags }] } : {}),
     });
 
-    const caller = new DataAwsCallerIdentity(this, 'current');
-    caller.overrideLogicalId('current');
-    this.account = { region: config.region, accountId: caller.accountId };
+    // The declared account, not data.aws_caller_identity: a plan then needs no STS call.
+    this.account = { region: config.region, accountId: config.accountId };
 
     this.ecsScheduler = new EcsScheduler(this, 'ecs_scheduler', {
       environment: config.name,

@@ -121,10 +121,12 @@ export const environmentSchema = z.strictObject({
       (region) => !region.startsWith('cn-'),
       'China regions use the aws-cn partition; this project builds arn:aws ARNs only',
     ),
-  allowedAccountIds: z
-    .array(z.string().regex(/^\d{12}$/, 'an AWS account ID is 12 digits'))
-    .min(1, 'list at least one account ID, or leave allowedAccountIds out')
-    .optional(),
+  accountId: z
+    .string('accountId must be a string of 12 digits, e.g. "111122223333"')
+    .regex(
+      /^\d{12}$/,
+      'accountId must be the 12-digit AWS account ID of this environment (aws sts get-caller-identity --query Account)',
+    ),
   defaultTags: z
     .record(
       z

@@ -4,6 +4,9 @@ import type { EnvironmentInput } from './schema';
 export const stg: EnvironmentInput = {
   name: 'stg',
   region: 'ap-northeast-2',
+  // Placeholder (AWS's documentation account): replace with the real account ID (help/migration.md, step 0).
+  // The provider refuses credentials of any other account, so a deploy with the placeholder stops at once.
+  accountId: '111122223333',
   defaultTags: defaultTags('stg'),
   namePrefix: 'ecs-scheduler',
   backend: cloudBackend('stg'),

@@ -47,9 +47,8 @@ const arnOf: Record<string, (r: Record<string, unknown>, id: string) => string> 
   aws_cloudtrail: (r) => `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${String(r.name)}`,
 };
 
-/** What `${<type>.<id>.<attribute>}` (or the account ID data source) evaluates to. */
+/** What `${<type>.<id>.<attribute>}` evaluates to. */
 function referenceValue(stack: TerraformJson, reference: string): string {
-  if (reference === 'data.aws_caller_identity.current.account_id') return ACCOUNT;
   const [type, id, attribute] = reference.split('.');
   const resource = stack.resource[type!]?.[id!];
   if (!resource) throw new Error(`\${${reference}}: no such resource in the stack`);

@@ -1,6 +1,6 @@
 // Reads back a policy that synthesized as `${jsonencode({...})}`: turns the HCL object
 // literal CDKTF writes into JSON. Bare references such as
-// `data.aws_caller_identity.current.account_id` become the string "${...}", so a
+// `aws_sqs_queue.alerts.arn` become the string "${...}", so a
 // decoded value compares equal to the same reference inside a template string.
 
 const PREFIX = '${jsonencode(';
@@ -40,7 +40,7 @@ export function serviceTrust(service: string): unknown {
         Effect: 'Allow',
         Principal: { Service: service },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.current.account_id}' } },
+        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
       },
     ],
   };

@@ -1,7 +1,7 @@
 // ARNs built from config. The project deploys to the commercial `aws` partition.
 export interface AccountScope {
   region: string;
-  /** AWS account ID; a token (data.aws_caller_identity) in the stacks. */
+  /** The environment's 12-digit AWS account ID (`accountId` in its config). */
   accountId: string;
 }
 

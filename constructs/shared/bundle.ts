@@ -12,9 +12,13 @@ import path from 'node:path';
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'functions');
 
-/** Lambda runtime and the matching esbuild target (Node.js 24 LTS; supported until 2028). */
-export const LAMBDA_RUNTIME = 'nodejs24.x';
-export const ESBUILD_TARGET = 'node24';
+/**
+ * Lambda runtime and the matching esbuild target. Node.js 22 is the newest runtime the pinned AWS
+ * provider (5.100.0, the legacy's major) accepts; it is deprecated on 2027-04-30, so the move to
+ * provider 6.x and nodejs24.x is due before then (help/architecture.md, "Provider and runtime").
+ */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+export const ESBUILD_TARGET = 'node22';
 export const HANDLER = 'index.handler';
 
 export interface FunctionBundle {
