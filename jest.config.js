@@ -7,6 +7,8 @@ module.exports = {
   // without type checking; `npm run typecheck` does that once for the whole project.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
+  // One offline `terraform init` per run for the real-Terraform checks (or one line saying why they skip).
+  globalSetup: '<rootDir>/__tests__/support/terraform-setup.ts',
   // Jest's default leaves one core idle (cores - 1): on a 2-core machine that is one worker for
   // every file. The tests wait on local servers as much as they compute, so use every core.
   maxWorkers: '100%',

@@ -18,6 +18,8 @@ const okReport = (moved = 89): MigrationReport => ({
   stack: 'dev',
   moved: Array.from({ length: moved }, (_, i) => ({ from: `module.m${i}.x.y`, to: `x.m${i}` })),
   unchanged: [],
+  updated: [],
+  droppedDataSources: [],
   replaced: [],
   destroyed: [],
   created: [],

@@ -8,7 +8,7 @@ import { ConfigError, parseEnvironment, type EnvironmentInput } from '../environ
 import { dev } from '../environments/dev';
 import { stg } from '../environments/stg';
 import { buildApp, createApp } from '../main';
-import { copyOf, maskFunctionCode, synthJson, synthText } from './support/synth';
+import { copyOf, maskFunctionCode, synthJson } from './support/synth';
 
 function filesUnder(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();

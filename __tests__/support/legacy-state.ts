@@ -15,7 +15,7 @@ export interface StateDoc {
     mode: string;
     type: string;
     name: string;
-    instances: { attributes: Record<string, unknown> }[];
+    instances: { attributes: Record<string, unknown>; schema_version?: number }[];
   }[];
   [key: string]: unknown;
 }
@@ -47,7 +47,7 @@ export function asShowJson(doc: StateDoc): unknown {
       mode: r.mode,
       type: r.type,
       name: r.name,
-      schema_version: 0,
+      schema_version: r.instances[0]!.schema_version ?? 0,
       values: r.instances[0]!.attributes,
     });
     byModule.set(key, list);

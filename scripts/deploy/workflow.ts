@@ -11,7 +11,7 @@ export interface WorkflowDeps {
   runner: Runner;
   host: Host;
   /** The migration preflight of one stack against one state file (throws on a bad file). */
-  preflight: (stack: string, stateFile: string) => MigrationReport;
+  preflight: (stack: string, stateFile: string) => MigrationReport | Promise<MigrationReport>;
   /** Where the one-line progress notes go. */
   say: (line: string) => void;
   /** The HCP Terraform hostnames the stacks' backends use. */
@@ -27,11 +27,11 @@ export interface DeployOptions {
   states: Record<string, string>;
 }
 
-function preflightAll(states: Record<string, string>, deps: WorkflowDeps): void {
+async function preflightAll(states: Record<string, string>, deps: WorkflowDeps): Promise<void> {
   for (const [stack, file] of Object.entries(states)) {
     let report: MigrationReport;
     try {
-      report = deps.preflight(stack, file);
+      report = await deps.preflight(stack, file);
     } catch (error) {
       throw new DeployStop(`migration preflight for ${stack} could not run: ${(error as Error).message}`);
     }
@@ -58,7 +58,7 @@ export async function deploy(options: DeployOptions, deps: WorkflowDeps): Promis
   deps.say('running npm test before deploying');
   const tests = await deps.runner('npm', ['test']);
   if (tests !== 0) throw new DeployStop(`npm test failed (exit ${tests}): nothing was deployed; fix the tests first`);
-  preflightAll(options.states, deps);
+  await preflightAll(options.states, deps);
   for (const [index, stack] of DEPLOY_ORDER.entries()) {
     const args = ['cdktf', 'deploy', stack, ...(options.autoApprove ? ['--auto-approve'] : [])];
     deps.say(`npx ${args.join(' ')}`);

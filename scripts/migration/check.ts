@@ -1,22 +1,67 @@
-// The migration preflight: one stack against one state file.
+// The migration preflight: one stack against one state file, planned by the real terraform.
+import { planStack } from '../terraform/plan';
+import { findToolchain, ToolchainMissing } from '../terraform/toolchain';
 import { environmentMismatch } from './environment';
-import { predictPlan, type MigrationReport, type StackJson } from './plan';
-import { readStateFile, StateFileError } from './state-file';
-import { stackNames, synthesizeStack } from './synthesize';
+import { ADOPTED_CLOUDWATCH } from './legacy';
+import { reportFromPlan, type MigrationReport, type StackJson } from './plan';
+import { stateDocument } from './state-document';
+import { readStateFile, StateFileError, type StateResource } from './state-file';
+import { stackNames, withSynthesizedStack } from './synthesize';
 
 export interface CheckOptions {
   stack: string;
   stateFile: string;
-  /** The synthesized stack; synthesized from the app when left out. */
+  /** Replaces the synthesized stack's JSON (tests of a changed stack); its assets still come from the app. */
   config?: StackJson;
 }
 
-export function checkMigration(options: CheckOptions): MigrationReport {
+const LEGACY_ADDRESS = /^module\.([a-z0-9_]+_scheduler|slack_notifier|cloudwatch)\./;
+
+/**
+ * Import blocks need AWS to read each resource. Offline, the legacy cloudwatch resources' own state
+ * stands in for that read: each is placed at the address its import block names, and the import
+ * blocks are left out of the planned copy. Terraform then plans what adopting them changes.
+ */
+function adopt(config: StackJson, resources: StateResource[]) {
+  const targets = new Set((config.import ?? []).map((i) => i.to));
+  const adopted = new Map<string, string>();
+  const placed = resources.map((r) => {
+    const to = ADOPTED_CLOUDWATCH.get(r.address);
+    if (!to || !targets.has(to)) return r;
+    adopted.set(to, r.address);
+    return { ...r, address: to };
+  });
+  const { import: imports, ...rest } = config;
+  return { resources: placed, adopted, imports: imports ?? [], planned: targets.size > 0 ? rest : config };
+}
+
+export async function checkMigration(options: CheckOptions): Promise<MigrationReport> {
   if (!stackNames().includes(options.stack)) {
     throw new StateFileError(`--stack ${options.stack}: no such stack; the app has ${stackNames().join(', ')}`);
   }
   const state = readStateFile(options.stateFile);
   const mismatch = environmentMismatch(options.stack, state.resources);
   if (mismatch) throw new StateFileError(`${options.stateFile}: ${mismatch}`);
-  return predictPlan(options.stack, options.config ?? synthesizeStack(options.stack), state.resources);
+  if (!state.resources.some((r) => r.mode === 'managed' && LEGACY_ADDRESS.test(r.address))) {
+    throw new StateFileError(
+      `${options.stateFile} holds no legacy resource (module.<service>_scheduler.*, module.slack_notifier.*, module.cloudwatch.*): it is empty or from another workspace. Pull the state of the legacy workspace ecs-scheduler-${options.stack} (help/migration.md)`,
+    );
+  }
+  const toolchain = findToolchain();
+  if (toolchain instanceof ToolchainMissing) {
+    throw new StateFileError(`the check runs terraform plan offline, and ${toolchain.message}`);
+  }
+  return withSynthesizedStack(options.stack, async (dir, synthesized) => {
+    const { resources, adopted, imports, planned } = adopt(options.config ?? synthesized, state.resources);
+    const offline = await planStack(
+      toolchain,
+      { dir, file: 'cdk.tf.json', json: planned },
+      stateDocument(resources, state.terraformVersion),
+    );
+    return reportFromPlan(options.stack, offline.plan, {
+      imports,
+      adopted,
+      droppedDataSources: offline.droppedDataSources,
+    });
+  });
 }

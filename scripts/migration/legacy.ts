@@ -14,10 +14,14 @@ export const ALLOWED_DESTROYS: Readonly<Record<string, string>> = {
     'the alert function no longer runs in a VPC; detach it in the legacy root before the hand-over',
 };
 
-/** Replacements the new design needs, by new address and argument. */
+/** Replacements the new design needs, by new address and the path Terraform reports as forcing it. */
 export const INTENDED_REPLACEMENTS: Readonly<Record<string, string>> = {
   [`aws_lambda_function.${cloudwatchLogicalId('function')}#package_type`]:
     'the legacy alert function is a container image; it becomes a bundled zip (SPEC: cloudwatch)',
+  [`aws_lambda_permission.${cloudwatchLogicalId('permission')}#replace_triggered_by`]:
+    'deleting the replaced function deletes its permissions, so the permission is recreated with it',
+  [`aws_sns_topic_subscription.${cloudwatchLogicalId('subscription')}#endpoint`]:
+    'its endpoint is the replaced function, known again only after apply: the subscription is recreated with it',
 };
 
 const ADOPTED: Record<AdoptedResource, string> = {

@@ -8,6 +8,8 @@ export interface StateResource {
   mode: 'managed' | 'data';
   type: string;
   attributes: Record<string, unknown>;
+  /** The resource's `schema_version` (needed to hand the state to terraform). */
+  schemaVersion?: number;
 }
 
 export interface ParsedState {
@@ -51,6 +53,7 @@ function fromStateV4(doc: Json, file: string): StateResource[] {
         mode,
         type: raw.type as string,
         attributes: isObject(inst.attributes) ? inst.attributes : {},
+        ...(typeof inst.schema_version === 'number' ? { schemaVersion: inst.schema_version } : {}),
       } satisfies StateResource;
     });
   });
@@ -74,6 +77,7 @@ function fromShowJson(doc: Json, file: string): StateResource[] {
         mode: r.mode === 'data' ? 'data' : 'managed',
         type: r.type,
         attributes: isObject(r.values) ? r.values : {},
+        ...(typeof r.schema_version === 'number' ? { schemaVersion: r.schema_version } : {}),
       } satisfies StateResource;
     });
     const children = Array.isArray(module.child_modules) ? module.child_modules : [];

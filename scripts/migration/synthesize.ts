@@ -1,4 +1,5 @@
-// Synthesizes one stack of the app into a temporary folder and returns its Terraform JSON.
+// Synthesizes the app into a temporary folder for the preflight: the stack's JSON and its folder
+// (the plan needs the function zips in `assets/`).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +11,15 @@ export function stackNames(): string[] {
   return ENVIRONMENT_INPUTS.map((input) => input.name);
 }
 
-export function synthesizeStack(stack: string): StackJson {
+export async function withSynthesizedStack<T>(
+  stack: string,
+  use: (stackDir: string, json: StackJson) => Promise<T>,
+): Promise<T> {
   const outdir = mkdtempSync(join(tmpdir(), 'migrate-check-'));
   try {
-    const app = buildApp(createApp(outdir));
-    app.synth();
-    return JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as StackJson;
+    buildApp(createApp(outdir)).synth();
+    const stackDir = join(outdir, 'stacks', stack);
+    return await use(stackDir, JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as StackJson);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,0 +1,23 @@
+// Jest global setup: one offline `terraform init` for the whole run (hashicorp/aws 5.100.0 from the
+// filesystem mirror), shared by every real-Terraform test through TERRAFORM_SHARED_INIT. Without
+// terraform or the mirror, those tests are skipped with one line saying why, unless
+// REQUIRE_REAL_TERRAFORM=1 (CI), which makes the skip a failure.
+import { findToolchain, ToolchainMissing } from '../../scripts/terraform/toolchain';
+import { sharedInit } from '../../scripts/terraform/workspace';
+import { REAL_TERRAFORM_SUITES, SKIP_VARIABLE } from './terraform';
+
+export default async function setup(): Promise<void> {
+  const toolchain = findToolchain();
+  if (toolchain instanceof ToolchainMissing) {
+    if (process.env.REQUIRE_REAL_TERRAFORM === '1') {
+      throw new Error(`REQUIRE_REAL_TERRAFORM=1 but the real-Terraform checks cannot run: ${toolchain.message}`);
+    }
+    process.env[SKIP_VARIABLE] = toolchain.message;
+    process.stdout.write(
+      `\nreal-Terraform checks skipped (${REAL_TERRAFORM_SUITES.join(', ')}): ${toolchain.message}\n`,
+    );
+    return;
+  }
+  process.env.TF_CLI_CONFIG_FILE = toolchain.env.TF_CLI_CONFIG_FILE;
+  await sharedInit(toolchain);
+}

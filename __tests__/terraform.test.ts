@@ -1,0 +1,75 @@
+// The synthesized stacks, checked by the real terraform 1.x with hashicorp/aws 5.100.0, offline:
+// validate as synthesized, plan against an empty state, and the provider's account guard.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildApp, createApp } from '../main';
+import { planStack, validateStack } from '../scripts/terraform/plan';
+import { describeWithTerraform, TERRAFORM_TIMEOUT_MS } from './support/terraform';
+
+const STACKS = ['dev', 'stg'] as const;
+
+interface StackJson {
+  terraform: { required_providers: { aws: { version: string } } };
+  resource: Record<string, Record<string, { runtime?: string }>>;
+}
+
+/** Every `<type>.<name>` the stack declares. */
+function declared(json: StackJson): string[] {
+  return Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`));
+}
+
+describeWithTerraform('the synthesized stacks under the real terraform', (toolchain) => {
+  let outdir: string;
+  const stackDir = (stack: string) => path.join(outdir, 'stacks', stack);
+  const stackJson = (stack: string) =>
+    JSON.parse(readFileSync(path.join(stackDir(stack), 'cdk.tf.json'), 'utf8')) as StackJson;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(path.join(tmpdir(), 'terraform-test-'));
+    buildApp(createApp(outdir)).synth();
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it.each(STACKS)('declares hashicorp/aws 5.100.0 and a Lambda runtime it accepts (%s)', (stack) => {
+    const json = stackJson(stack);
+    expect(json.terraform.required_providers.aws.version).toBe('5.100.0');
+    const runtimes = Object.values(json.resource.aws_lambda_function ?? {}).map((f) => f.runtime);
+    expect(new Set(runtimes)).toEqual(new Set(['nodejs22.x']));
+  });
+
+  it.each(STACKS)(
+    'terraform validate accepts the %s stack as synthesized, with no error or warning',
+    async (stack) => {
+      const result = await validateStack(toolchain, { dir: stackDir(stack), file: 'cdk.tf.json' });
+      expect(result.diagnostics).toEqual([]);
+      expect(result.valid).toBe(true);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it.each(STACKS)(
+    'terraform plan of the %s stack on an empty state creates exactly what the stack declares',
+    async (stack) => {
+      const json = stackJson(stack);
+      const { plan, awsCalls } = await planStack(toolchain, { dir: stackDir(stack), file: 'cdk.tf.json', json });
+      const changes = (plan.resource_changes ?? []).filter((rc) => rc.mode === 'managed');
+      expect(changes.filter((rc) => rc.change.actions.join() !== 'create').map((rc) => rc.address)).toEqual([]);
+      expect(changes.map((rc) => rc.address).sort()).toEqual(declared(json).sort());
+      expect(awsCalls).toEqual(['GetCallerIdentity']);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses to plan with credentials of another account (allowed_account_ids)',
+    async () => {
+      const json = stackJson('dev');
+      const planned = planStack(toolchain, { dir: stackDir('dev'), file: 'cdk.tf.json', json }, undefined, {
+        account: '999988887777',
+      });
+      await expect(planned).rejects.toThrow(/AWS account ID not allowed: 999988887777/);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,97 @@
+// The real Terraform, offline: the binary on PATH (or TERRAFORM_BINARY) and the hashicorp/aws
+// provider from a filesystem mirror (TF_PROVIDER_MIRROR, or found in the usual places). Nothing is
+// ever downloaded: the CLI config written here names the mirror and no `direct {}` source.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** The one provider build the stacks declare (`@cdktf/provider-aws` 20.1.0). */
+export const AWS_PROVIDER_VERSION = '5.100.0';
+const PROVIDER_DIR = path.join('registry.terraform.io', 'hashicorp', 'aws', AWS_PROVIDER_VERSION);
+
+/** Mirror roots tried when TF_PROVIDER_MIRROR is not set (the folder above `registry.terraform.io/`). */
+const MIRROR_CANDIDATES = [
+  '/opt/tf-plugins',
+  path.join(homedir(), '.terraform.d', 'plugins'),
+  path.join(homedir(), '.local', 'share', 'terraform', 'plugins'),
+  '/usr/local/share/terraform/plugins',
+  '/usr/share/terraform/plugins',
+];
+
+export interface Toolchain {
+  terraform: string;
+  mirror: string;
+  /** Environment for every terraform process: the CLI config, no prompts, no checkpoint call. */
+  env: NodeJS.ProcessEnv;
+}
+
+export class ToolchainMissing extends Error {}
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && existsSync(path.join(dir, binary))) return path.join(dir, binary);
+  }
+  return undefined;
+}
+
+export function findProviderMirror(): string | undefined {
+  const given = process.env.TF_PROVIDER_MIRROR;
+  const roots = given ? [given] : MIRROR_CANDIDATES;
+  return roots.find((root) => existsSync(path.join(root, PROVIDER_DIR)));
+}
+
+/** The toolchain, or why it cannot be had (one line, with the fix). */
+export function findToolchain(): Toolchain | ToolchainMissing {
+  const terraform = process.env.TERRAFORM_BINARY ?? onPath('terraform');
+  if (!terraform || !existsSync(terraform)) {
+    return new ToolchainMissing('no terraform binary on PATH (install Terraform >= 1.7, or set TERRAFORM_BINARY)');
+  }
+  const mirror = findProviderMirror();
+  if (!mirror) {
+    return new ToolchainMissing(
+      `no filesystem mirror holding hashicorp/aws ${AWS_PROVIDER_VERSION} (set TF_PROVIDER_MIRROR to the folder above registry.terraform.io/; looked in ${MIRROR_CANDIDATES.join(', ')})`,
+    );
+  }
+  const configDir = mkdtempSync(path.join(tmpdir(), 'tf-cli-'));
+  const config = path.join(configDir, 'terraform.rc');
+  writeFileSync(
+    config,
+    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
+  );
+  return {
+    terraform,
+    mirror,
+    env: { ...process.env, TF_CLI_CONFIG_FILE: config, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+  };
+}
+
+export interface TerraformRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs terraform asynchronously (a loopback stub in this process may have to answer it). */
+export function runTerraform(toolchain: Toolchain, cwd: string, args: string[]): Promise<TerraformRun> {
+  return new Promise((resolve) => {
+    execFile(
+      toolchain.terraform,
+      args,
+      { cwd, env: toolchain.env, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Runs terraform and returns stdout, or throws with its own error text. */
+export async function terraformOrThrow(toolchain: Toolchain, cwd: string, args: string[]): Promise<string> {
+  const run = await runTerraform(toolchain, cwd, args);
+  if (run.code !== 0) {
+    throw new Error(`terraform ${args[0]} failed in ${cwd}:\n${(run.stderr || run.stdout).trim()}`);
+  }
+  return run.stdout;
+}
