@@ -9,6 +9,7 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
   // One offline `terraform init` per run for the real-Terraform checks (or one line saying why they skip).
   globalSetup: '<rootDir>/__tests__/support/terraform-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/terraform-teardown.ts',
   // Jest's default leaves one core idle (cores - 1): on a 2-core machine that is one worker for
   // every file. The tests wait on local servers as much as they compute, so use every core.
   maxWorkers: '100%',

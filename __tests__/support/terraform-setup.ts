@@ -18,6 +18,5 @@ export default async function setup(): Promise<void> {
     );
     return;
   }
-  process.env.TF_CLI_CONFIG_FILE = toolchain.env.TF_CLI_CONFIG_FILE;
   await sharedInit(toolchain);
 }

@@ -47,7 +47,7 @@ export async function checkMigration(options: CheckOptions): Promise<MigrationRe
       `${options.stateFile} holds no legacy resource (module.<service>_scheduler.*, module.slack_notifier.*, module.cloudwatch.*): it is empty or from another workspace. Pull the state of the legacy workspace ecs-scheduler-${options.stack} (help/migration.md)`,
     );
   }
-  const toolchain = findToolchain();
+  const toolchain = findToolchain({ offline: false });
   if (toolchain instanceof ToolchainMissing) {
     throw new StateFileError(`the check runs terraform plan offline, and ${toolchain.message}`);
   }

@@ -39,12 +39,12 @@ function changedAttributes(change: ResourceChange['change']): string[] {
 }
 
 function destroyReason(address: string): string {
+  if (address.startsWith('module.cloudwatch.')) {
+    return 'a resource of the legacy cloudwatch root: this stack adopts that root only with "cloudwatch.adoptLegacy" (and legacyNames: true) in one environment; see help/migration.md';
+  }
   const scheduler = /^module\.([^.]+)\.aws_(iam_role|iam_role_policy|scheduler_schedule)\./.exec(address);
   if (scheduler) {
     return `no moved block from this address: if module.${scheduler[1]} scheduled a service that is still configured, set that service's "legacyModule" to "${scheduler[1]}"; otherwise Terraform destroys it`;
-  }
-  if (address.startsWith('module.cloudwatch.')) {
-    return 'a resource of the legacy cloudwatch root: this stack adopts that root only with "cloudwatch.adoptLegacy" (and legacyNames: true) in one environment; see help/migration.md';
   }
   return 'not a legacy resource this project takes over, and no moved block names it: Terraform would destroy it';
 }

@@ -21,7 +21,8 @@ const MIRROR_CANDIDATES = [
 
 export interface Toolchain {
   terraform: string;
-  mirror: string;
+  /** The filesystem mirror the provider comes from; undefined: the operator's own terraform settings. */
+  mirror?: string;
   /** Environment for every terraform process: the CLI config, no prompts, no checkpoint call. */
   env: NodeJS.ProcessEnv;
 }
@@ -41,29 +42,45 @@ export function findProviderMirror(): string | undefined {
   return roots.find((root) => existsSync(path.join(root, PROVIDER_DIR)));
 }
 
-/** The toolchain, or why it cannot be had (one line, with the fix). */
-export function findToolchain(): Toolchain | ToolchainMissing {
+/**
+ * The toolchain, or why it cannot be had (one line, with the fix). `offline` (tests, CI) requires the
+ * mirror; otherwise, without one, terraform installs hashicorp/aws 5.100.0 as the operator's own
+ * settings say (the registry, a network mirror or a plugin cache).
+ */
+export function findToolchain(options: { offline: boolean } = { offline: true }): Toolchain | ToolchainMissing {
   const terraform = process.env.TERRAFORM_BINARY ?? onPath('terraform');
   if (!terraform || !existsSync(terraform)) {
     return new ToolchainMissing('no terraform binary on PATH (install Terraform >= 1.7, or set TERRAFORM_BINARY)');
   }
   const mirror = findProviderMirror();
+  const automation = { TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+  if (!mirror && !options.offline) return { terraform, env: { ...process.env, ...automation } };
   if (!mirror) {
     return new ToolchainMissing(
       `no filesystem mirror holding hashicorp/aws ${AWS_PROVIDER_VERSION} (set TF_PROVIDER_MIRROR to the folder above registry.terraform.io/; looked in ${MIRROR_CANDIDATES.join(', ')})`,
     );
   }
-  const configDir = mkdtempSync(path.join(tmpdir(), 'tf-cli-'));
-  const config = path.join(configDir, 'terraform.rc');
+  const config = cliConfig(mirror);
+  return {
+    terraform,
+    mirror,
+    env: { ...process.env, TF_CLI_CONFIG_FILE: config, ...automation },
+  };
+}
+
+/** Set to the CLI config written for this process tree, so that it is written once per run. */
+const CLI_CONFIG_VARIABLE = 'TERRAFORM_HARNESS_CLI_CONFIG';
+
+function cliConfig(mirror: string): string {
+  const existing = process.env[CLI_CONFIG_VARIABLE];
+  if (existing && existsSync(existing)) return existing;
+  const config = path.join(mkdtempSync(path.join(tmpdir(), 'tf-cli-')), 'terraform.rc');
   writeFileSync(
     config,
     `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
   );
-  return {
-    terraform,
-    mirror,
-    env: { ...process.env, TF_CLI_CONFIG_FILE: config, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
-  };
+  process.env[CLI_CONFIG_VARIABLE] = config;
+  return config;
 }
 
 export interface TerraformRun {
