@@ -7,6 +7,10 @@ module.exports = {
   // without type checking; `npm run typecheck` does that once for the whole project.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
+  // Sized for a loaded 2-core machine: the slowest tests start a Node process that synthesizes both
+  // stacks (about 3 s of CPU), which takes 5-10 times that when other jobs share the cores. A hung
+  // test still fails, only later; elapsed-time assertions in tests keep seconds of margin.
+  testTimeout: 60_000,
   // Jest's default leaves one core idle (cores - 1): on a 2-core machine that is one worker for
   // every file. The tests wait on local servers as much as they compute, so use every core.
   maxWorkers: '100%',
