@@ -3,6 +3,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const PROVIDER_BARREL = {
+  name: '@cdktf/provider-aws',
+  message: "Import the class by deep path: '@cdktf/provider-aws/lib/<resource>'.",
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdktf.out/', 'bench/.cdktf.out/', 'coverage/', '**/*.js', '**/*.mjs', '**/*.d.ts'] },
   js.configs.recommended,
@@ -12,18 +17,28 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // The provider barrel loads ~2,200 modules (seconds per process): import each class by deep path.
+      'no-restricted-imports': ['error', { paths: [PROVIDER_BARREL] }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // One-way layering (also checked by __tests__/imports.test.ts): a Lambda bundle or the config
+    // rules never pull in the constructs; what they share with them lives in shared/.
+    files: ['functions/**/*.ts', 'environments/**/*.ts', 'shared/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [
+          paths: [PROVIDER_BARREL],
+          patterns: [
             {
-              name: '@cdktf/provider-aws',
-              message: "Import the class by deep path: '@cdktf/provider-aws/lib/<resource>'.",
+              regex: '^(\\.\\./)+constructs(/|$)',
+              message:
+                'functions/, environments/ and shared/ never import constructs/: move the shared code to shared/.',
             },
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {

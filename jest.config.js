@@ -10,6 +10,10 @@ module.exports = {
   // One offline `terraform init` per run for the real-Terraform checks (or one line saying why they skip).
   globalSetup: '<rootDir>/__tests__/support/terraform-setup.ts',
   globalTeardown: '<rootDir>/__tests__/support/terraform-teardown.ts',
+  // Sized for a loaded 2-core machine: the slowest tests start a Node process that synthesizes both
+  // stacks (about 3 s of CPU), which takes 5-10 times that when other jobs share the cores. A hung
+  // test still fails, only later; elapsed-time assertions in tests keep seconds of margin.
+  testTimeout: 60_000,
   // Jest's default leaves one core idle (cores - 1): on a 2-core machine that is one worker for
   // every file. The tests wait on local servers as much as they compute, so use every core.
   maxWorkers: '100%',

@@ -135,7 +135,7 @@ describe('bundles run end to end', () => {
     const post = slack.posts.at(-1)!;
     expect(post.body).toContain('ECS Scheduled Scaling Summary: dev');
     expect(post.body).toContain('2 succeeded, 0 failed, 18 with no call seen');
-  }, 30_000);
+  });
 
   it('alert-service: posts the alarm message', async () => {
     const event = JSON.parse(
@@ -146,5 +146,5 @@ describe('bundles run end to end', () => {
 
     expect(slack.posts).toHaveLength(posts + 1);
     expect(slack.posts.at(-1)!.body).toContain('OTT 인프라 감지');
-  }, 30_000);
+  });
 });

@@ -1,4 +1,4 @@
-import { weekdaySet, weeklyCron } from '../constructs/ecs-scheduler/cron';
+import { weekdaySet, weeklyCron } from '../shared/weekly-time';
 
 describe('weeklyCron', () => {
   it.each([

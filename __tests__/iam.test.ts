@@ -2,7 +2,7 @@
 // run through a real IAM policy evaluator (@cloud-copilot/iam-simulate).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { schedulerLogicalIds } from '../constructs/ecs-scheduler/names';
+import { schedulerLogicalIds } from '../shared/scheduler-names';
 import { dev } from '../environments/dev';
 import { stg } from '../environments/stg';
 import { parseEnvironment, type ServiceConfig } from '../environments';

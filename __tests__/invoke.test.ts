@@ -61,7 +61,7 @@ describe('npm run invoke', () => {
     expect(slack.posts).toHaveLength(1);
     expect(slack.posts[0]!.body).toContain('ECS Scheduled Scaling Summary: dev');
     expect(slack.posts[0]!.body).toContain('1 succeeded, 0 failed, 19 with no call seen');
-  }, 30_000);
+  });
 
   it('without --webhook-url reads the secret named by the environment config, through the real AWS SDK', async () => {
     slack.posts.length = 0;
@@ -100,7 +100,7 @@ describe('npm run invoke', () => {
     } finally {
       await secrets.close();
     }
-  }, 30_000);
+  });
 
   it('runs alert-service with --webhook-url and makes no AWS call', async () => {
     slack.posts.length = 0;
@@ -128,7 +128,7 @@ describe('npm run invoke', () => {
     } finally {
       await secrets.close();
     }
-  }, 30_000);
+  });
 
   it.each([
     [['nope', '--event', 'x.json'], 'unknown function "nope"'],

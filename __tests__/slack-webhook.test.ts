@@ -255,8 +255,9 @@ describe('fault matrix', () => {
     const started = Date.now();
     const deadline = started + 250;
 
+    // A backoff far longer than the time left: waiting it out would overshoot the deadline by seconds.
     const error = await failureOf(
-      postToSlack(slack.url, message, fast({ deadline, maxAttempts: 50, baseBackoffMs: 100, maxBackoffMs: 1_000 })),
+      postToSlack(slack.url, message, fast({ deadline, maxAttempts: 50, baseBackoffMs: 5_000, maxBackoffMs: 10_000 })),
       slack.url,
     );
 
@@ -264,7 +265,7 @@ describe('fault matrix', () => {
     expect(error.attempts).toBeLessThan(50);
     expect(error.attempts).toBeGreaterThanOrEqual(1);
     expect(slack.posts).toHaveLength(error.attempts);
-    expect(Date.now()).toBeLessThan(deadline + 200);
+    expect(Date.now()).toBeLessThan(deadline + 3_000);
   });
 
   it.each([
@@ -322,7 +323,7 @@ describe('fault matrix', () => {
   });
 
   it('a server that never answers within attemptTimeoutMs → timeout, retried, then "exhausted"', async () => {
-    slack.answer({ status: 200, delayMs: 5_000 });
+    slack.answer({ status: 200, delayMs: 60_000 });
     const retries: RetryNotice[] = [];
     const started = Date.now();
 
@@ -331,7 +332,7 @@ describe('fault matrix', () => {
       slack.url,
     );
 
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(Date.now() - started).toBeLessThan(15_000); // not the server's 60 s
     expect(error.failure).toBe('exhausted');
     expect(error.attempts).toBe(2);
     expect(slack.posts).toHaveLength(2);
@@ -342,22 +343,23 @@ describe('fault matrix', () => {
   });
 
   it('a slow answer followed by a prompt one → delivered on the retry', async () => {
-    slack.answer({ status: 200, delayMs: 5_000 }, { status: 200 });
-    const report = await postToSlack(slack.url, message, fast({ attemptTimeoutMs: 150 }));
+    slack.answer({ status: 200, delayMs: 60_000 }, { status: 200 });
+    // Long enough for a prompt local answer on a loaded machine, far below the slow one's 60 s.
+    const report = await postToSlack(slack.url, message, fast({ attemptTimeoutMs: 2_000 }));
     expect(report).toEqual({ status: 200, attempts: 2, waitedMs: 20 });
   });
 
   it('an attempt is cut at the deadline even when attemptTimeoutMs is longer → "deadline"', async () => {
-    slack.answer({ status: 200, delayMs: 5_000 });
+    slack.answer({ status: 200, delayMs: 60_000 });
     const started = Date.now();
 
     const error = await failureOf(
-      postToSlack(slack.url, message, fast({ deadline: started + 200, attemptTimeoutMs: 4_000, maxAttempts: 5 })),
+      postToSlack(slack.url, message, fast({ deadline: started + 200, attemptTimeoutMs: 30_000, maxAttempts: 5 })),
       slack.url,
     );
 
     expect(error.failure).toBe('deadline');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(10_000); // not the attempt timeout's 30 s
   });
 
   it('a deadline already past → "deadline" with 0 attempts and no request', async () => {
@@ -385,7 +387,8 @@ describe('options given as undefined', () => {
       postToSlack(
         slack.url,
         message,
-        fast({ maxAttempts: undefined, baseBackoffMs: 1, maxBackoffMs: 1, deadline: Date.now() + 500 }),
+        // A deadline with room for hundreds of 1 ms retries: only maxAttempts' default stops at 6.
+        fast({ maxAttempts: undefined, baseBackoffMs: 1, maxBackoffMs: 1, deadline: Date.now() + 20_000 }),
       ),
       slack.url,
     );
@@ -419,7 +422,7 @@ describe('network failure reasons, in a plain Node realm', () => {
     `;
     const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '-e', script], {
       cwd: resolve(__dirname, '..'),
-      timeout: 8_000,
+      timeout: 50_000,
     });
     const { out, urls } = JSON.parse(stdout) as { out: string[]; urls: string[] };
 

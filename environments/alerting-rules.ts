@@ -1,5 +1,5 @@
 // Cross-field rules of the slack-notifier and cloudwatch sections.
-import { minuteOfDay } from '../constructs/ecs-scheduler/cron';
+import { minuteOfDay } from '../shared/weekly-time';
 import {
   CLOUDTRAIL_LAG_MINUTES,
   defaultBatchSize,
@@ -8,8 +8,8 @@ import {
   NOTIFIER_QUEUE_RETENTION_SECONDS,
   queueVisibilityTimeout,
   waveItemBytes,
-} from '../constructs/slack-notifier/queue-settings';
-import { cloudwatchNames } from '../constructs/cloudwatch/names';
+} from '../shared/notifier-queue-settings';
+import { cloudwatchNames } from '../shared/cloudwatch-names';
 import type { RuleViolation } from './rules';
 import type { EnvironmentConfig } from './schema';
 

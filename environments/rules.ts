@@ -5,8 +5,8 @@ import {
   schedulerResourceNames,
   terraformIdentifier,
   type SchedulerResourceNames,
-} from '../constructs/ecs-scheduler/names';
-import { minuteOfDay, weekdaySet } from '../constructs/ecs-scheduler/cron';
+} from '../shared/scheduler-names';
+import { minuteOfDay, weekdaySet } from '../shared/weekly-time';
 import { alertingRules } from './alerting-rules';
 import type { EnvironmentConfig, ServiceConfig } from './schema';
 

@@ -2,8 +2,8 @@
 // says how to fix a bad value. Rules across fields are in rules.ts; help/configuration.md
 // documents all of them.
 import { z } from 'zod';
-import { TIME_PATTERN, WEEKDAYS_PATTERN } from '../constructs/ecs-scheduler/cron';
-import { legacyModuleName } from '../constructs/ecs-scheduler/names';
+import { TIME_PATTERN, WEEKDAYS_PATTERN } from '../shared/weekly-time';
+import { legacyModuleName } from '../shared/scheduler-names';
 import { cloudwatchSchema } from './cloudwatch-schema';
 import { slackNotifierSchema } from './slack-notifier-schema';
 

@@ -4,7 +4,7 @@
 import type { TerraformResource } from 'cdktf';
 import type { AccountScope } from '../shared/arn';
 import { BASIC_EXECUTION_POLICY_ARN } from '../shared/function-role';
-import { CLOUDWATCH_RESOURCES, LEGACY_ALARM_NAMES, LEGACY_MODULE } from './names';
+import { CLOUDWATCH_RESOURCES, LEGACY_ALARM_NAMES, LEGACY_MODULE } from '../../shared/cloudwatch-names';
 
 /** The SNS permission's statement, as the legacy module named it. */
 export const ALLOW_SNS_STATEMENT_ID = 'AllowExecutionFromSNS';

@@ -7,7 +7,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { Construct } from 'constructs';
 import type { AccountScope } from '../shared/arn';
 import { policyDocument } from '../shared/iam-policy';
-import { cloudwatchLogicalId } from './names';
+import { cloudwatchLogicalId } from '../../shared/cloudwatch-names';
 
 export interface AlarmTopicProps {
   topicName: string;

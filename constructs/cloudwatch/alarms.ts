@@ -4,7 +4,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import type { Construct } from 'constructs';
 import type { CloudwatchConfig } from '../../environments/cloudwatch-schema';
 import type { ServiceConfig } from '../../environments/schema';
-import { cloudwatchLogicalId, cloudwatchNames, ecsAlarmLogicalId } from './names';
+import { cloudwatchLogicalId, cloudwatchNames, ecsAlarmLogicalId } from '../../shared/cloudwatch-names';
 
 type AlarmSettings = NonNullable<CloudwatchConfig['aurora']>['cpu'];
 

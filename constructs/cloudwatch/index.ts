@@ -19,7 +19,7 @@ import { adoptLegacyResources, ALLOW_SNS_STATEMENT_ID, legacyImportIds } from '.
 import { AlarmTopic } from './alarm-topic';
 import { createAlarms } from './alarms';
 import { alertServiceEnvironment } from './function-environment';
-import { cloudwatchLogicalId as logicalId, cloudwatchNames } from './names';
+import { cloudwatchLogicalId as logicalId, cloudwatchNames } from '../../shared/cloudwatch-names';
 
 /** Lambda's own retries of a failed asynchronous invocation, and how long an event may wait. */
 const ASYNC_RETRY_ATTEMPTS = 2;

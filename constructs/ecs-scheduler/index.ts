@@ -2,7 +2,7 @@
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
-import { schedulerResourceNames } from './names';
+import { schedulerResourceNames } from '../../shared/scheduler-names';
 import { ServiceScheduler } from './service-scheduler';
 
 export interface EcsSchedulerProps {

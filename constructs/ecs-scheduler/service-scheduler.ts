@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import type { ServiceConfig } from '../../environments/schema';
 import { ecsServiceArn, type AccountScope } from '../shared/arn';
 import { policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
-import { weeklyCron, type WeeklyTime } from './cron';
-import { legacySchedulerAddresses, schedulerLogicalIds, schedulerResourceNames } from './names';
+import { weeklyCron, type WeeklyTime } from '../../shared/weekly-time';
+import { legacySchedulerAddresses, schedulerLogicalIds, schedulerResourceNames } from '../../shared/scheduler-names';
 
 /** EventBridge Scheduler universal target for ECS UpdateService. */
 export const UPDATE_SERVICE_TARGET_ARN = 'arn:aws:scheduler:::aws-sdk:ecs:updateService';

@@ -10,7 +10,11 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { defaultBatchSize, NOTIFIER_QUEUE_RETENTION_SECONDS, queueVisibilityTimeout } from './queue-settings';
+import {
+  defaultBatchSize,
+  NOTIFIER_QUEUE_RETENTION_SECONDS,
+  queueVisibilityTimeout,
+} from '../../shared/notifier-queue-settings';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';

@@ -9,7 +9,7 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { WAVE_ACTIONS, WAVE_TABLE, type WaveAction } from '../../functions/slack-notifier/waves';
-import { timeAfter, weeklyCron } from '../ecs-scheduler/cron';
+import { timeAfter, weeklyCron } from '../../shared/weekly-time';
 import { policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
 import { notifierLogicalId as logicalId, notifierNames } from './names';
 

@@ -4,7 +4,7 @@
 // eventTime, within the flexible window plus Scheduler's retry age; its action comes from the desired
 // count it asked for. Times are computed in the configured IANA zone with Intl (DST included).
 import * as z from 'zod/mini';
-import { parseTime, weekdaySet } from '../../constructs/ecs-scheduler/cron';
+import { parseTime, weekdaySet } from '../../shared/weekly-time';
 import { wallClock, zoneAbbreviation } from '../shared/wall-clock';
 import type { ScalingResult } from './cloudtrail';
 

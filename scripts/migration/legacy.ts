@@ -1,7 +1,7 @@
 // What the migration allows: the legacy resources that may go, and the replacements the new design
 // makes on purpose (SPEC.md section 1; help/migration.md).
 import { legacyCloudwatchAddress, type AdoptedResource } from '../../constructs/cloudwatch/adopt-legacy';
-import { cloudwatchLogicalId } from '../../constructs/cloudwatch/names';
+import { cloudwatchLogicalId } from '../../shared/cloudwatch-names';
 
 /** The slack notifier's SNS era: the only ecs-scheduler resources that may be destroyed. */
 export const ALLOWED_DESTROYS: Readonly<Record<string, string>> = {

@@ -1,7 +1,7 @@
 // The coming scale-up / scale-down runs of an environment's schedules: each local wall-clock time
 // of the configured zone, on the configured weekdays, as the instant EventBridge Scheduler fires it.
 // The zone arithmetic is the notifier's own (wave times), so the preview and the waves agree.
-import { weekdaySet, type WeeklyTime } from '../../constructs/ecs-scheduler/cron';
+import { weekdaySet, type WeeklyTime } from '../../shared/weekly-time';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { wallClock } from '../../functions/shared/wall-clock';
 import { zonedTime } from '../../functions/slack-notifier/waves';

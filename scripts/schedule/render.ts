@@ -1,6 +1,6 @@
 // The schedule preview as a terminal table or as Markdown for help/.
-import { schedulerResourceNames } from '../../constructs/ecs-scheduler/names';
-import { weeklyCron } from '../../constructs/ecs-scheduler/cron';
+import { schedulerResourceNames } from '../../shared/scheduler-names';
+import { weeklyCron } from '../../shared/weekly-time';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { zoneAbbreviation } from '../../functions/shared/wall-clock';
 import type { Run } from './occurrences';

@@ -1,6 +1,6 @@
 // Catches the legacy's time-zone mistake: a UTC hour written where a local wall-clock time belongs
 // (`cron(0 0 ...)` with Asia/Seoul fired at 00:00 KST, not 09:00).
-import { parseTime } from '../../constructs/ecs-scheduler/cron';
+import { parseTime } from '../../shared/weekly-time';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { utcOffsetMinutes } from './occurrences';
 

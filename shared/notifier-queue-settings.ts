@@ -1,4 +1,5 @@
-// Queue and event source mapping numbers derived from config; the config rules check them too.
+// Queue and event source mapping numbers of the slack-notifier, derived from config: the construct
+// sets them and the config rules (environments/) check them.
 
 /** The default batch: room for a whole wave plus retries and duplicates. */
 export function defaultBatchSize(serviceCount: number): number {

@@ -2,7 +2,6 @@
 // Cloud-Infra-Education/Terraform @ a2282bb). Logical IDs are `cloudwatch_<legacy resource name>`.
 // `legacyNames` keeps the legacy AWS names so existing resources can be imported; otherwise every
 // name carries the environment (the legacy names collide when two environments share an account).
-import type { CloudwatchConfig } from '../../environments/cloudwatch-schema';
 
 export const LEGACY_MODULE = 'cloudwatch';
 
@@ -13,7 +12,13 @@ export const LEGACY_ALARM_NAMES = {
   connections: 'OTT-Aurora-Cluster-DatabaseConnections-High',
 } as const;
 
-export function cloudwatchNames(config: CloudwatchConfig, environment: string) {
+/** The two config fields the names depend on (environments/cloudwatch-schema.ts). */
+export interface CloudwatchNaming {
+  team: string;
+  legacyNames: boolean;
+}
+
+export function cloudwatchNames(config: CloudwatchNaming, environment: string) {
   const named = (legacy: string) => (config.legacyNames ? legacy : `${legacy}-${environment}`);
   const { team } = config;
   return {

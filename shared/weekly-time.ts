@@ -1,4 +1,5 @@
-// EventBridge Scheduler cron expressions from local wall-clock times.
+// Local wall-clock times, weekday sets and EventBridge Scheduler cron expressions: shared by the
+// constructs, the config rules (environments/) and the slack-notifier function.
 // The legacy wrote UTC hours into a cron evaluated in Asia/Seoul, so "09:00"
 // fired at 00:00 KST. Here the configured local time goes into the cron as is,
 // and `schedule_expression_timezone` says which clock it is.
