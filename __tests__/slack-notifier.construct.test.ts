@@ -63,7 +63,7 @@ describe('slack-notifier in the dev stack', () => {
       expect(matchesPattern(live, createService)).toBe(false);
     });
 
-    it('lists the exact role names while they fit in 2,048 characters', () => {
+    it('lists the exact role names, in one rule for 20 services, within 2,048 characters', () => {
       expect(pattern).toMatchObject({
         source: ['aws.ecs'],
         'detail-type': ['AWS API Call via CloudTrail'],
@@ -453,14 +453,20 @@ describe('slack-notifier in the dev stack', () => {
     const big = synthJson(input);
     const fn = resourceOf(big, 'aws_lambda_function', 'slack_notifier_slack_notifier');
 
-    it('falls back to the role-name suffix in the rule, staying within the pattern limit', () => {
-      const bigRule = resourceOf(big, 'aws_cloudwatch_event_rule', 'slack_notifier_ecs_update_service');
-      const bigPattern = JSON.parse(
-        JSON.stringify(decodeJsonencode(bigRule.event_pattern)).split(ACCOUNT).join('123456789012'),
-      ) as unknown;
-      expect(JSON.stringify(bigPattern).length).toBeLessThanOrEqual(2048);
-      expect(matchesPattern(bigPattern, updateServiceEvent('svc-499-scheduler-role-dev'))).toBe(true);
-      expect(matchesPattern(bigPattern, updateServiceEvent('svc-1-scheduler-role-stg'))).toBe(false);
+    it('lists every role by its exact name, over several rules within the pattern limit (caller-rules.test.ts)', () => {
+      const rules = Object.values(resourcesOf(big, 'aws_cloudwatch_event_rule'));
+      expect(rules.length).toBeGreaterThan(1);
+      const live = rules.map(
+        (rule) =>
+          JSON.parse(
+            JSON.stringify(decodeJsonencode(rule.event_pattern)).split(ACCOUNT).join('123456789012'),
+          ) as unknown,
+      );
+      for (const pattern of live) expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
+      const matched = (role: string) => live.some((p) => matchesPattern(p, updateServiceEvent(role)));
+      expect(matched('svc-499-scheduler-role-dev')).toBe(true);
+      expect(matched('svc-1-scheduler-role-stg')).toBe(false);
+      expect(matched('svc-500-scheduler-role-dev')).toBe(false);
     });
 
     it("keeps the function's environment variables far below Lambda's 4 KB", () => {

@@ -18,10 +18,16 @@ import { queueNotEmptyAlarm } from '../shared/queue-alarm';
 import { slackFunctionRole } from '../shared/function-role';
 import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
 import { webhookSecretReference } from '../shared/webhook-secret';
-import { updateServicePattern } from './event-pattern';
+import { updateServicePatterns } from './event-pattern';
 import { slackNotifierEnvironment } from './function-environment';
 import { ManagementTrail } from './management-trail';
-import { legacyNotifierAddress, notifierLogicalId as logicalId, notifierNames, type NotifierResource } from './names';
+import {
+  legacyNotifierAddress,
+  notifierLogicalId as logicalId,
+  notifierNames,
+  notifierPartLogicalId,
+  type NotifierResource,
+} from './names';
 import { waveManifestFiles } from './wave-manifest';
 import { waveDeadlines, waveTable } from './wave-resources';
 
@@ -44,7 +50,10 @@ export interface SlackNotifierProps {
 export class SlackNotifier extends Construct {
   readonly queue: SqsQueue;
   readonly deadLetterQueue: SqsQueue;
+  /** The legacy rule: the first (often only) part of the caller list. */
   readonly rule: CloudwatchEventRule;
+  /** Every rule of the caller list, each within EventBridge's pattern limit, all targeting the queue. */
+  readonly rules: CloudwatchEventRule[];
   readonly function: BundledFunction;
   readonly eventSourceMapping: LambdaEventSourceMapping;
   readonly waveTable: DynamodbTable;
@@ -66,19 +75,24 @@ export class SlackNotifier extends Construct {
       });
     }
 
-    this.rule = new CloudwatchEventRule(this, 'rule', {
-      name: names.rule,
-      description: `ECS UpdateService calls made by the ${config.name} scheduler roles (CloudTrail)`,
-      eventPattern: Fn.jsonencode(
-        updateServicePattern({
-          accountId: account.accountId,
-          roleNames: props.schedulerRoleNames,
-          roleNameSuffix: `-scheduler-role-${config.name}`,
-        }),
-      ),
+    this.rules = updateServicePatterns({
+      accountId: account.accountId,
+      roleNames: props.schedulerRoleNames,
+    }).map((pattern, index, all) => {
+      const part = index + 1;
+      const rule = new CloudwatchEventRule(this, part === 1 ? 'rule' : `rule_${part}`, {
+        name: part === 1 ? names.rule : names.extraRule(part),
+        description:
+          all.length === 1
+            ? `ECS UpdateService calls made by the ${config.name} scheduler roles (CloudTrail)`
+            : `ECS UpdateService calls made by the ${config.name} scheduler roles (CloudTrail), part ${part} of ${all.length}`,
+        eventPattern: Fn.jsonencode(pattern),
+      });
+      rule.overrideLogicalId(part === 1 ? logicalId('rule') : notifierPartLogicalId('rule', part));
+      if (part === 1) moveFromLegacy(rule, 'rule');
+      return rule;
     });
-    this.rule.overrideLogicalId(logicalId('rule'));
-    moveFromLegacy(this.rule, 'rule');
+    this.rule = this.rules[0]!;
 
     this.deadLetterQueue = new SqsQueue(this, 'dlq', {
       name: names.deadLetterQueue,
@@ -110,7 +124,10 @@ export class SlackNotifier extends Construct {
           Principal: { Service: 'events.amazonaws.com' },
           Action: 'sqs:SendMessage',
           Resource: this.queue.arn,
-          Condition: { ArnEquals: { 'aws:SourceArn': this.rule.arn } },
+          // Every rule of the caller list, and nothing else.
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': this.rules.length === 1 ? this.rule.arn : this.rules.map((r) => r.arn) },
+          },
         },
         denyInsecureTransport('sqs:*', this.queue.arn),
       ]),
@@ -123,13 +140,16 @@ export class SlackNotifier extends Construct {
       policy: policyDocument([denyInsecureTransport('sqs:*', this.deadLetterQueue.arn)]),
     }).overrideLogicalId(logicalId('deadLetterQueuePolicy'));
 
-    const target = new CloudwatchEventTarget(this, 'target', {
-      rule: this.rule.name,
-      targetId: 'SendToSQS',
-      arn: this.queue.arn,
+    this.rules.forEach((rule, index) => {
+      const part = index + 1;
+      const target = new CloudwatchEventTarget(this, part === 1 ? 'target' : `target_${part}`, {
+        rule: rule.name,
+        targetId: 'SendToSQS',
+        arn: this.queue.arn,
+      });
+      target.overrideLogicalId(part === 1 ? logicalId('target') : notifierPartLogicalId('target', part));
+      if (part === 1) moveFromLegacy(target, 'target');
     });
-    target.overrideLogicalId(logicalId('target'));
-    moveFromLegacy(target, 'target');
 
     const { role, basicExecution, secretPolicy } = slackFunctionRole(this, {
       roleName: names.role,
