@@ -7,6 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
@@ -14,6 +15,7 @@ import { defaultBatchSize, NOTIFIER_QUEUE_RETENTION_SECONDS, queueVisibilityTime
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
+import { functionAlarms } from '../shared/function-alarms';
 import { queueNotEmptyAlarm } from '../shared/queue-alarm';
 import { slackFunctionRole } from '../shared/function-role';
 import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
@@ -43,7 +45,9 @@ export interface SlackNotifierProps {
   account: AccountScope;
   /** IAM role names of this environment's schedulers: the only callers that match the rule. */
   schedulerRoleNames: string[];
-  /** Where the DLQ alarm goes (the cloudwatch module's topic), when there is one. */
+  /** The operations path: failures of this module's own delivery are announced there. */
+  operationsTopicArn: string;
+  /** Where the DLQ alarm goes too (the cloudwatch module's topic, to Slack), when there is one. */
   alarmTopicArn?: string;
 }
 
@@ -58,6 +62,8 @@ export class SlackNotifier extends Construct {
   readonly eventSourceMapping: LambdaEventSourceMapping;
   readonly waveTable: DynamodbTable;
   readonly trail?: ManagementTrail;
+  /** The alarms that announce this module's own failures (to the operations topic). */
+  readonly operationsAlarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
@@ -194,13 +200,14 @@ export class SlackNotifier extends Construct {
       dependsOn: [basicExecution, secretPolicy, waves.policy],
     });
 
-    waveDeadlines(this, {
+    const deadlines = waveDeadlines(this, {
       config,
       accountId: account.accountId,
       functionArn: this.function.function.arn,
       functionName: this.function.function.functionName,
       deadLetterQueueArn: this.deadLetterQueue.arn,
       wavePolicy: waves.policy,
+      operationsTopicArn: props.operationsTopicArn,
     });
     moveFromLegacy(this.function.function, 'function');
 
@@ -218,12 +225,25 @@ export class SlackNotifier extends Construct {
     this.eventSourceMapping.overrideLogicalId(logicalId('eventSourceMapping'));
     moveFromLegacy(this.eventSourceMapping, 'eventSourceMapping');
 
-    queueNotEmptyAlarm(this, {
+    // Announced on the operations path, which needs neither Slack nor a function; the alarm topic
+    // (Slack) is told too, for when only a single record failed.
+    const dlqAlarm = queueNotEmptyAlarm(this, {
       logicalId: logicalId('dlqAlarm'),
       alarmName: names.dlqAlarm,
       description: `Slack notifier records or wave close requests in ${names.deadLetterQueue} could not be delivered; read them there (help/troubleshooting.md), then redrive, replay or delete`,
       queueName: this.deadLetterQueue.name,
-      ...(props.alarmTopicArn ? { topicArn: props.alarmTopicArn } : {}),
+      topicArns: [props.operationsTopicArn, ...(props.alarmTopicArn ? [props.alarmTopicArn] : [])],
     });
+    this.operationsAlarms = [
+      dlqAlarm,
+      deadlines.deadLetterAlarm,
+      ...functionAlarms(this, {
+        functionName: names.function,
+        purpose: 'a wave summary or a wave close',
+        names: { errors: names.errorsAlarm, throttles: names.throttlesAlarm },
+        logicalIds: { errors: logicalId('errorsAlarm'), throttles: logicalId('throttlesAlarm') },
+        operationsTopicArn: props.operationsTopicArn,
+      }),
+    ];
   }
 }

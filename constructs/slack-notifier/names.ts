@@ -17,6 +17,10 @@ export function notifierNames(prefix: string, environment: string) {
     extraRule: (part: number) => `${prefix}-update-service-${part}-${environment}`,
     logGroup: `/${prefix}/${environment}/slack-notifier`,
     dlqAlarm: `${prefix}-alerts-dlq-not-empty-${environment}`,
+    errorsAlarm: `${prefix}-slack-notifier-errors-${environment}`,
+    throttlesAlarm: `${prefix}-slack-notifier-throttles-${environment}`,
+    deadlineDeadLetterQueue: `${prefix}-wave-deadline-dlq-${environment}`,
+    deadlineDlqAlarm: `${prefix}-wave-deadline-dlq-not-empty-${environment}`,
     trail: `${prefix}-management-events-${environment}`,
     waveTable: `${prefix}-waves-${environment}`,
     wavePolicy: `${prefix}-slack-notifier-waves-${environment}`,
@@ -53,6 +57,11 @@ export const NOTIFIER_RESOURCES = {
   deadlinePolicy: 'wave_deadline_invoke',
   deadlineScaleUp: 'wave_deadline_scale_up',
   deadlineScaleDown: 'wave_deadline_scale_down',
+  deadlineDeadLetterQueue: 'wave_deadline_dlq',
+  deadlineDeadLetterQueuePolicy: 'wave_deadline_dlq_policy',
+  deadlineDlqAlarm: 'wave_deadline_dlq_not_empty',
+  errorsAlarm: 'function_errors',
+  throttlesAlarm: 'function_throttles',
 } as const;
 
 export type NotifierResource = keyof typeof NOTIFIER_RESOURCES;
