@@ -135,7 +135,7 @@ describe('slack-notifier in the dev stack', () => {
       });
     });
 
-    it('raises an alarm, to the alarm topic, when the DLQ holds a message, and again when it empties', () => {
+    it('raises an alarm, to the operations topic and the alarm topic, when the DLQ holds a message, and again when it empties', () => {
       const alarm = resourceOf(json, 'aws_cloudwatch_metric_alarm', 'slack_notifier_alerts_dlq_not_empty');
       expect(alarm).toMatchObject({
         namespace: 'AWS/SQS',
@@ -143,8 +143,8 @@ describe('slack-notifier in the dev stack', () => {
         dimensions: { QueueName: '${aws_sqs_queue.slack_notifier_alerts_dlq.name}' },
         threshold: 1,
         comparison_operator: 'GreaterThanOrEqualToThreshold',
-        alarm_actions: ['${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
-        ok_actions: ['${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
+        alarm_actions: ['${aws_sns_topic.operations_topic.arn}', '${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
+        ok_actions: ['${aws_sns_topic.operations_topic.arn}', '${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
       });
     });
   });
@@ -391,7 +391,7 @@ describe('slack-notifier in the dev stack', () => {
       });
     });
 
-    it('invokes through a role trusted by Scheduler for this account, allowed only to invoke the function', () => {
+    it('invokes through a role trusted by Scheduler for this account, allowed only to invoke the function and keep what it could not invoke', () => {
       const role = resourceOf(json, 'aws_iam_role', 'slack_notifier_wave_deadline_role');
       expect(role.name).toBe('ecs-scheduler-wave-deadline-role-dev');
       expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com'));
@@ -399,7 +399,15 @@ describe('slack-notifier in the dev stack', () => {
       expect(policy.role).toBe('${aws_iam_role.slack_notifier_wave_deadline_role.id}');
       expect(decodeJsonencode(policy.policy)).toEqual({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN }],
+        Statement: [
+          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN },
+          {
+            Sid: 'KeepUninvokedCloses',
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: '${aws_sqs_queue.slack_notifier_wave_deadline_dlq.arn}',
+          },
+        ],
       });
     });
 

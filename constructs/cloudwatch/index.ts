@@ -170,7 +170,8 @@ export class Cloudwatch extends Construct {
       failureAlarm,
       ...functionAlarms(this, {
         functionName: names.function,
-        purpose: 'an alarm was not delivered to Slack (Lambda retries twice, then keeps it in the failures queue)',
+        errorMeans:
+          'an alarm may not have reached Slack (Lambda retries it twice, then keeps it in the failures queue)',
         names: { errors: names.errorsAlarm, throttles: names.throttlesAlarm },
         logicalIds: { errors: logicalId('errorsAlarm'), throttles: logicalId('throttlesAlarm') },
         operationsTopicArn: props.operationsTopicArn,

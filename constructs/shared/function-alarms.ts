@@ -5,8 +5,8 @@ import type { Construct } from 'constructs';
 
 export interface FunctionAlarmsProps {
   functionName: string;
-  /** What the function does, for the alarm descriptions. */
-  purpose: string;
+  /** What a failed invocation means, for the Errors alarm's description. */
+  errorMeans: string;
   names: { errors: string; throttles: string };
   logicalIds: { errors: string; throttles: string };
   operationsTopicArn: string;
@@ -19,8 +19,8 @@ export function functionAlarms(scope: Construct, props: FunctionAlarmsProps): Cl
       alarmName: props.names[key],
       alarmDescription:
         metric === 'Errors'
-          ? `${props.functionName} failed an invocation: ${props.purpose} may not have happened. Read its log group (help/troubleshooting.md)`
-          : `Lambda throttled ${props.functionName}: ${props.purpose} is delayed or, after retries, dead-lettered (help/troubleshooting.md)`,
+          ? `${props.functionName} failed an invocation: ${props.errorMeans}. Read its log group (help/troubleshooting.md)`
+          : `Lambda throttled ${props.functionName}: its work is delayed and, once retries run out, dead-lettered (help/troubleshooting.md)`,
       namespace: 'AWS/Lambda',
       metricName: metric,
       dimensions: { FunctionName: props.functionName },

@@ -239,7 +239,8 @@ export class SlackNotifier extends Construct {
       deadlines.deadLetterAlarm,
       ...functionAlarms(this, {
         functionName: names.function,
-        purpose: 'a wave summary or a wave close',
+        errorMeans:
+          'a wave close or a batch failed (a close is retried twice, then kept in the dead-letter queue; records return to the queue)',
         names: { errors: names.errorsAlarm, throttles: names.throttlesAlarm },
         logicalIds: { errors: logicalId('errorsAlarm'), throttles: logicalId('throttlesAlarm') },
         operationsTopicArn: props.operationsTopicArn,
