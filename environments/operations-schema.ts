@@ -3,9 +3,6 @@
 // that passes through neither Slack nor the alert function.
 import { z } from 'zod';
 
-/** RFC 2606 domains: never delivered. dev and stg ship with one; help/migration.md step 0 replaces it. */
-export const PLACEHOLDER_EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net'] as const;
-
 const HOW_TO_FIX =
   'add operations: { emails: ["oncall@your-company.com"] } (the stack creates a topic and subscribes each address; each must confirm) or operations: { topicArn: "arn:aws:sns:<region>:<account>:<topic>" } (an existing topic your on-call already receives). See help/configuration.md, "operations"';
 
@@ -58,10 +55,4 @@ export function operationsPathProblem(operations: OperationsConfig): string | un
 /** `Oncall.Team@x.com` -> `oncall_team_x_com`: the part of the subscription's Terraform address. */
 export function emailAddressKey(email: string): string {
   return email.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-}
-
-/** True when an address is one of the shipped placeholders (help/migration.md step 0 replaces them). */
-export function isPlaceholderEmail(email: string): boolean {
-  const domain = email.split('@').pop()?.toLowerCase() ?? '';
-  return (PLACEHOLDER_EMAIL_DOMAINS as readonly string[]).includes(domain);
 }
