@@ -85,13 +85,22 @@ describe('cloudwatch in the dev stack', () => {
   });
 
   describe('alarms', () => {
-    it('every alarm notifies the topic on ALARM and on OK, and treats missing data deliberately', () => {
+    it('every alarm notifies the topic on ALARM and on OK (failure alarms the operations topic first), and treats missing data deliberately', () => {
       expect(Object.keys(alarms).length).toBeGreaterThanOrEqual(3 + 6 + 2);
+      const OPERATIONS = '${aws_sns_topic.operations_topic.arn}';
+      const failureQueues = ['cloudwatch_alert_service_failures_not_empty', 'slack_notifier_alerts_dlq_not_empty'];
       for (const [id, alarm] of Object.entries(alarms)) {
+        const expected = (alarm.dimensions as Record<string, string> | undefined)?.FunctionName
+          ? [OPERATIONS]
+          : failureQueues.includes(id)
+            ? [OPERATIONS, TOPIC_ARN]
+            : id === 'slack_notifier_wave_deadline_dlq_not_empty'
+              ? [OPERATIONS]
+              : [TOPIC_ARN];
         expect({ id, alarm_actions: alarm.alarm_actions, ok_actions: alarm.ok_actions }).toEqual({
           id,
-          alarm_actions: [TOPIC_ARN],
-          ok_actions: [TOPIC_ARN],
+          alarm_actions: expected,
+          ok_actions: expected,
         });
         expect(['notBreaching', 'ignore']).toContain(alarm.treat_missing_data);
       }
@@ -205,7 +214,7 @@ describe('cloudwatch in the dev stack', () => {
       ).toThrow(/cloudwatch\.aurora\.cpu\.threshold: threshold is a percentage, at most 100/);
     });
 
-    it('without aurora or ecsAlarms config, only the failure alarm remains', () => {
+    it('without aurora or ecsAlarms config, only the alarms on the alerting itself remain', () => {
       const bare = synthJson(
         withCloudwatch((c) => {
           delete c.aurora;
@@ -213,8 +222,13 @@ describe('cloudwatch in the dev stack', () => {
         }),
       );
       expect(Object.keys(resourcesOf(bare, 'aws_cloudwatch_metric_alarm')).sort()).toEqual([
+        'cloudwatch_alert_service_errors',
         'cloudwatch_alert_service_failures_not_empty',
+        'cloudwatch_alert_service_throttles',
         'slack_notifier_alerts_dlq_not_empty',
+        'slack_notifier_function_errors',
+        'slack_notifier_function_throttles',
+        'slack_notifier_wave_deadline_dlq_not_empty',
       ]);
     });
   });

@@ -11,6 +11,7 @@ interface Env {
   scheduler: Record<string, unknown> & { services: Service[] };
   slackNotifier: Record<string, unknown>;
   cloudwatch: Record<string, unknown> & { ecsAlarms: { services: string[] }; aurora: Record<string, unknown> };
+  operations: { emails?: string[]; topicArn?: string };
 }
 const SUBSCRIPTION = 'arn:aws:sns:ap-northeast-2:111122223333:ott-db-alarm-topic:0b9f2c1e-7d3a-4e5b-9c8d-7a6b5c4d3e2f';
 
@@ -152,6 +153,16 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
       delete (e.cloudwatch as Record<string, unknown>).ecsAlarms;
     }),
     "scheduler.services: 900 services make one wave's record in the waves table about 449 KB (their names and up to 3 eventIDs each), above DynamoDB's 400 KB per item: split the services over two environments",
+  ],
+  [
+    '`operations` gives one path: `emails` (at least one address) or `topicArn`, not both',
+    parse((e) => (e.operations = { emails: [] })),
+    'operations: no operations path: emails is empty and there is no topicArn, so failures of the Slack alerting would reach nobody; add operations: { emails: ["oncall@your-company.com"] } (the stack creates a topic and subscribes each address; each must confirm) or operations: { topicArn: "arn:aws:sns:<region>:<account>:<topic>" } (an existing topic your on-call already receives). See help/configuration.md, "operations"',
+  ],
+  [
+    'Each `operations.emails` address is listed once (addresses that differ only in case or punctuation would share one Terraform address)',
+    parse((e) => (e.operations = { emails: ['on.call@b.co', 'on_call@b.co'] })),
+    'operations: "on.call@b.co" and "on_call@b.co" would get the same Terraform address (they differ only in case or punctuation); list one of them',
   ],
 ];
 

@@ -21,6 +21,7 @@ import {
   wildcardStatements,
   allPolicies,
   permissionTable,
+  resourcePolicyTable,
 } from './support/iam';
 import { copyOf, synthJson } from './support/synth';
 
@@ -183,6 +184,14 @@ describe('the wave deadline role', () => {
       ['invoke the notifier', 'lambda:InvokeFunction', fn('ecs-scheduler-slack-notifier-dev'), 'Allowed'],
       ['invoke the alert service', 'lambda:InvokeFunction', fn('ott-alert-service-dev'), 'Denied'],
       ['change the notifier', 'lambda:UpdateFunctionCode', fn('ecs-scheduler-slack-notifier-dev'), 'Denied'],
+      [
+        'keep a close it could not invoke',
+        'sqs:SendMessage',
+        queueArn('ecs-scheduler-wave-deadline-dlq-dev'),
+        'Allowed',
+      ],
+      ['send to the notifier queue', 'sqs:SendMessage', queueArn('ecs-scheduler-alerts-dev'), 'Denied'],
+      ['read its dead-letter queue', 'sqs:ReceiveMessage', queueArn('ecs-scheduler-wave-deadline-dlq-dev'), 'Denied'],
     ];
     expect(await findings(roleArn(stack, roleId), identityPoliciesOf(stack, roleId), checks)).toEqual([]);
   });
@@ -216,6 +225,7 @@ describe('resource policies', () => {
   it.each([
     ['slack_notifier_alerts_dlq_policy', 'ecs-scheduler-alerts-dlq-dev'],
     ['cloudwatch_alert_service_failures_policy', 'ott-alert-service-failures-dev'],
+    ['slack_notifier_wave_deadline_dlq_policy', 'ecs-scheduler-wave-deadline-dlq-dev'],
   ])('%s denies plain HTTP to everyone', async (id, name) => {
     const policy = resourcePolicyOf(stack, 'aws_sqs_queue_policy', id);
     const decision = await decide({
@@ -241,6 +251,46 @@ describe('resource policies', () => {
       });
     expect(await publish(ACCOUNT)).toBe('Allowed');
     expect(await publish(OTHER_ACCOUNT)).toBe('ImplicitlyDenied');
+  });
+
+  it('the operations topic and its key admit only the failure alarms of this account', async () => {
+    const topic = `arn:aws:sns:${REGION}:${ACCOUNT}:ecs-scheduler-operations-dev`;
+    const topicPolicy = resourcePolicyOf(stack, 'aws_sns_topic_policy', 'operations_topic_policy');
+    const keyPolicy = resourcePolicyOf(stack, 'aws_kms_key', 'operations_topic_key');
+    const use = (alarm: string, { account = ACCOUNT, principal = 'cloudwatch.amazonaws.com' } = {}) => {
+      const context = {
+        'aws:SourceAccount': account,
+        'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${account}:alarm:${alarm}`,
+      };
+      return Promise.all([
+        decide({ principal, action: 'sns:Publish', resource: topic, context, resourcePolicy: topicPolicy }),
+        decide({
+          principal,
+          action: 'kms:GenerateDataKey',
+          resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/operations_topic_key`,
+          context,
+          resourcePolicy: keyPolicy,
+        }),
+      ]);
+    };
+    const allowed = ['Allowed', 'Allowed'];
+    const denied = ['ImplicitlyDenied', 'ImplicitlyDenied'];
+    expect(await use('ecs-scheduler-alerts-dlq-not-empty-dev')).toEqual(allowed);
+    expect(await use('ott-alert-service-failures-not-empty-dev')).toEqual(allowed);
+    expect(await use('ecs-scheduler-wave-deadline-dlq-not-empty-dev')).toEqual(allowed);
+    expect(await use('ott-alert-service-errors-dev')).toEqual(allowed);
+    expect(await use('OTT-Aurora-Cluster-CPU-Utilization-High-dev')).toEqual(denied);
+    expect(await use('ecs-scheduler-alerts-dlq-not-empty-dev*')).toEqual(denied);
+    expect(await use('ecs-scheduler-alerts-dlq-not-empty-dev', { account: OTHER_ACCOUNT })).toEqual(denied);
+    expect(await use('ecs-scheduler-alerts-dlq-not-empty-dev', { principal: 'events.amazonaws.com' })).toEqual(denied);
+    expect(
+      await decide({
+        principal: `arn:aws:iam::${OTHER_ACCOUNT}:root`,
+        action: 'sns:Subscribe',
+        resource: topic,
+        resourcePolicy: topicPolicy,
+      }),
+    ).toBe('ImplicitlyDenied');
   });
 
   it('the alert function may be invoked by SNS only for the alarm topic', async () => {
@@ -302,17 +352,27 @@ describe('wildcards', () => {
       'aws_iam_role_policy_attachment.slack_notifier_lambda_basic: (no Sid)',
       'aws_kms_key.cloudwatch_db_alarm_topic_key: AccountAdministersKeyThroughIam',
       'aws_kms_key.cloudwatch_db_alarm_topic_key: CloudWatchAlarmsEncryptMessages',
+      'aws_kms_key.operations_topic_key: AccountAdministersKeyThroughIam',
+      'aws_kms_key.operations_topic_key: CloudWatchAlarmsEncryptMessages',
       'aws_s3_bucket_policy.slack_notifier_trail_policy: CloudTrailWrite',
     ]);
   });
 });
 
 describe('help/security.md', () => {
-  it('holds the current table of what each role may do', () => {
-    const doc = readFileSync(path.join(__dirname, '..', 'help', 'security.md'), 'utf8');
-    const start = doc.indexOf('<!-- generated: npx tsx scripts/security-table.ts -->\n');
-    const end = doc.indexOf('\n<!-- end generated -->');
+  const doc = readFileSync(path.join(__dirname, '..', 'help', 'security.md'), 'utf8');
+  const generated = (command: string) => {
+    const start = doc.indexOf(`<!-- generated: ${command} -->\n`);
     expect(start).toBeGreaterThan(0);
-    expect(doc.slice(doc.indexOf('\n', start) + 1, end)).toBe(permissionTable(stack, 'dev'));
+    const from = doc.indexOf('\n', start) + 1;
+    return doc.slice(from, doc.indexOf('\n<!-- end generated -->', from));
+  };
+
+  it('holds the current table of what each role may do', () => {
+    expect(generated('npx tsx scripts/security-table.ts')).toBe(permissionTable(stack, 'dev'));
+  });
+
+  it('holds the current table of who may use each queue, topic, key and function', () => {
+    expect(generated('npx tsx scripts/security-table.ts resources')).toBe(resourcePolicyTable(stack));
   });
 });

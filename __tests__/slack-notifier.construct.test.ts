@@ -63,7 +63,7 @@ describe('slack-notifier in the dev stack', () => {
       expect(matchesPattern(live, createService)).toBe(false);
     });
 
-    it('lists the exact role names while they fit in 2,048 characters', () => {
+    it('lists the exact role names, in one rule for 20 services, within 2,048 characters', () => {
       expect(pattern).toMatchObject({
         source: ['aws.ecs'],
         'detail-type': ['AWS API Call via CloudTrail'],
@@ -135,7 +135,7 @@ describe('slack-notifier in the dev stack', () => {
       });
     });
 
-    it('raises an alarm, to the alarm topic, when the DLQ holds a message, and again when it empties', () => {
+    it('raises an alarm, to the operations topic and the alarm topic, when the DLQ holds a message, and again when it empties', () => {
       const alarm = resourceOf(json, 'aws_cloudwatch_metric_alarm', 'slack_notifier_alerts_dlq_not_empty');
       expect(alarm).toMatchObject({
         namespace: 'AWS/SQS',
@@ -143,8 +143,8 @@ describe('slack-notifier in the dev stack', () => {
         dimensions: { QueueName: '${aws_sqs_queue.slack_notifier_alerts_dlq.name}' },
         threshold: 1,
         comparison_operator: 'GreaterThanOrEqualToThreshold',
-        alarm_actions: ['${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
-        ok_actions: ['${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
+        alarm_actions: ['${aws_sns_topic.operations_topic.arn}', '${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
+        ok_actions: ['${aws_sns_topic.operations_topic.arn}', '${aws_sns_topic.cloudwatch_db_alarm_topic.arn}'],
       });
     });
   });
@@ -391,7 +391,7 @@ describe('slack-notifier in the dev stack', () => {
       });
     });
 
-    it('invokes through a role trusted by Scheduler for this account, allowed only to invoke the function', () => {
+    it('invokes through a role trusted by Scheduler for this account, allowed only to invoke the function and keep what it could not invoke', () => {
       const role = resourceOf(json, 'aws_iam_role', 'slack_notifier_wave_deadline_role');
       expect(role.name).toBe('ecs-scheduler-wave-deadline-role-dev');
       expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com'));
@@ -399,7 +399,15 @@ describe('slack-notifier in the dev stack', () => {
       expect(policy.role).toBe('${aws_iam_role.slack_notifier_wave_deadline_role.id}');
       expect(decodeJsonencode(policy.policy)).toEqual({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN }],
+        Statement: [
+          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: FUNCTION_ARN },
+          {
+            Sid: 'KeepUninvokedCloses',
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: '${aws_sqs_queue.slack_notifier_wave_deadline_dlq.arn}',
+          },
+        ],
       });
     });
 
@@ -453,14 +461,20 @@ describe('slack-notifier in the dev stack', () => {
     const big = synthJson(input);
     const fn = resourceOf(big, 'aws_lambda_function', 'slack_notifier_slack_notifier');
 
-    it('falls back to the role-name suffix in the rule, staying within the pattern limit', () => {
-      const bigRule = resourceOf(big, 'aws_cloudwatch_event_rule', 'slack_notifier_ecs_update_service');
-      const bigPattern = JSON.parse(
-        JSON.stringify(decodeJsonencode(bigRule.event_pattern)).split(ACCOUNT).join('123456789012'),
-      ) as unknown;
-      expect(JSON.stringify(bigPattern).length).toBeLessThanOrEqual(2048);
-      expect(matchesPattern(bigPattern, updateServiceEvent('svc-499-scheduler-role-dev'))).toBe(true);
-      expect(matchesPattern(bigPattern, updateServiceEvent('svc-1-scheduler-role-stg'))).toBe(false);
+    it('lists every role by its exact name, over several rules within the pattern limit (caller-rules.test.ts)', () => {
+      const rules = Object.values(resourcesOf(big, 'aws_cloudwatch_event_rule'));
+      expect(rules.length).toBeGreaterThan(1);
+      const live = rules.map(
+        (rule) =>
+          JSON.parse(
+            JSON.stringify(decodeJsonencode(rule.event_pattern)).split(ACCOUNT).join('123456789012'),
+          ) as unknown,
+      );
+      for (const pattern of live) expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
+      const matched = (role: string) => live.some((p) => matchesPattern(p, updateServiceEvent(role)));
+      expect(matched('svc-499-scheduler-role-dev')).toBe(true);
+      expect(matched('svc-1-scheduler-role-stg')).toBe(false);
+      expect(matched('svc-500-scheduler-role-dev')).toBe(false);
     });
 
     it("keeps the function's environment variables far below Lambda's 4 KB", () => {

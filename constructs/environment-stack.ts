@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../environments/schema';
 import { Cloudwatch } from './cloudwatch';
 import { EcsScheduler } from './ecs-scheduler';
+import { Operations } from './operations';
 import type { AccountScope } from './shared/arn';
 import { SlackNotifier } from './slack-notifier';
 import { configureBackend, requiredTerraformVersion } from './shared/backend';
@@ -16,6 +17,7 @@ export class EnvironmentStack extends TerraformStack {
   readonly ecsScheduler: EcsScheduler;
   readonly slackNotifier: SlackNotifier;
   readonly cloudwatch: Cloudwatch;
+  readonly operations: Operations;
 
   constructor(
     scope: Construct,
@@ -40,14 +42,19 @@ export class EnvironmentStack extends TerraformStack {
       scheduler: config.scheduler,
     });
 
-    this.cloudwatch = new Cloudwatch(this, 'cloudwatch', { config, account: this.account });
+    this.operations = new Operations(this, 'operations', { config, account: this.account });
+    const operationsTopicArn = this.operations.topicArn;
+
+    this.cloudwatch = new Cloudwatch(this, 'cloudwatch', { config, account: this.account, operationsTopicArn });
 
     this.slackNotifier = new SlackNotifier(this, 'slack_notifier', {
       config,
       account: this.account,
       schedulerRoleNames: this.ecsScheduler.roleNames,
+      operationsTopicArn,
       alarmTopicArn: this.cloudwatch.topic.topic.arn,
     });
+    this.operations.admit([...this.cloudwatch.operationsAlarms, ...this.slackNotifier.operationsAlarms]);
   }
 
   /**

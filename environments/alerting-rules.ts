@@ -10,6 +10,7 @@ import {
   waveItemBytes,
 } from '../shared/notifier-queue-settings';
 import { cloudwatchNames } from '../shared/cloudwatch-names';
+import { operationsPathProblem } from './operations-schema';
 import type { RuleViolation } from './rules';
 import type { EnvironmentConfig } from './schema';
 
@@ -141,6 +142,11 @@ function cloudwatchRules(env: EnvironmentConfig): RuleViolation[] {
   return found;
 }
 
+function operationsRules(env: EnvironmentConfig): RuleViolation[] {
+  const problem = operationsPathProblem(env.operations);
+  return problem ? [{ path: ['operations'], message: problem }] : [];
+}
+
 export function alertingRules(env: EnvironmentConfig): RuleViolation[] {
-  return [...notifierRules(env), ...cloudwatchRules(env)];
+  return [...notifierRules(env), ...cloudwatchRules(env), ...operationsRules(env)];
 }

@@ -28,4 +28,7 @@ export const dev: EnvironmentInput = {
     aurora: { clusterIdentifier: 'ott-aurora-dev' },
     ecsAlarms: { services: ['nestjs', 'python-api', 'fileflow-web-api'] },
   },
+  // PLACEHOLDER: never delivered. Replace with the on-call address(es) or an existing topic before the
+  // first deploy (help/migration.md, step 0; help/configuration.md, "operations").
+  operations: { emails: ['platform-oncall@example.com'] },
 };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { TIME_PATTERN, WEEKDAYS_PATTERN } from '../shared/weekly-time';
 import { legacyModuleName } from '../shared/scheduler-names';
 import { cloudwatchSchema } from './cloudwatch-schema';
+import { operationsSchema } from './operations-schema';
 import { slackNotifierSchema } from './slack-notifier-schema';
 
 /** ECS cluster and service names: 1-255 letters, digits, `-` and `_`. */
@@ -176,6 +177,7 @@ export const environmentSchema = z.strictObject({
   }),
   slackNotifier: slackNotifierSchema,
   cloudwatch: cloudwatchSchema,
+  operations: operationsSchema,
 });
 
 /** What an `environments/<env>.ts` file writes (defaults may be left out). */

@@ -1,7 +1,10 @@
-// Prints the "who may do what" table of help/security.md from the synthesized dev stack:
-// npx tsx scripts/security-table.ts
+// Prints the generated tables of help/security.md from the synthesized dev stack:
+// npx tsx scripts/security-table.ts             (what each role may do)
+// npx tsx scripts/security-table.ts resources   (who may use each queue, topic, key and function)
 import { dev } from '../environments/dev';
-import { permissionTable } from '../__tests__/support/iam';
+import { permissionTable, resourcePolicyTable } from '../__tests__/support/iam';
 import { synthJson } from '../__tests__/support/synth';
 
-process.stdout.write(`${permissionTable(synthJson(dev), 'dev')}\n`);
+const stack = synthJson(dev);
+const table = process.argv[2] === 'resources' ? resourcePolicyTable(stack) : permissionTable(stack, 'dev');
+process.stdout.write(`${table}\n`);

@@ -30,6 +30,8 @@ export function cloudwatchNames(config: CloudwatchNaming, environment: string) {
     failurePolicy: `${team}-alert-failures-policy-${environment}`,
     failureQueue: `${team}-alert-service-failures-${environment}`,
     failureAlarm: `${team}-alert-service-failures-not-empty-${environment}`,
+    errorsAlarm: `${team}-alert-service-errors-${environment}`,
+    throttlesAlarm: `${team}-alert-service-throttles-${environment}`,
     logGroup: `/${team}/${environment}/alert-service`,
     auroraAlarm: (key: keyof typeof LEGACY_ALARM_NAMES) => named(LEGACY_ALARM_NAMES[key]),
     ecsAlarm: (service: string, metric: 'cpu' | 'memory') => `${service}-ecs-${metric}-high-${environment}`,
@@ -57,6 +59,8 @@ export const CLOUDWATCH_RESOURCES = {
   failurePolicy: 'alert_failures_policy',
   asyncInvokeConfig: 'alert_service_async',
   failureAlarm: 'alert_service_failures_not_empty',
+  errorsAlarm: 'alert_service_errors',
+  throttlesAlarm: 'alert_service_throttles',
 } as const;
 
 export function cloudwatchLogicalId(resource: keyof typeof CLOUDWATCH_RESOURCES): string {

@@ -1,5 +1,5 @@
 // Evaluates an EventBridge event pattern against an event, for the operators this project's rules
-// use: lists of exact strings and `{ "suffix": ... }`. Any other operator throws, so a rule that
+// use: lists of exact strings. Any operator (suffix, prefix, wildcard, ...) throws, so a rule that
 // starts using one cannot pass the tests by accident.
 
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
@@ -11,9 +11,6 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
 
 function matchesValue(allowed: unknown, value: unknown): boolean {
   if (typeof allowed === 'string') return value === allowed;
-  if (isObject(allowed) && typeof allowed.suffix === 'string' && Object.keys(allowed).length === 1) {
-    return typeof value === 'string' && value.endsWith(allowed.suffix);
-  }
   throw new Error(`unsupported pattern operator: ${JSON.stringify(allowed)}`);
 }
 

@@ -231,3 +231,64 @@ export function permissionTable(stack: TerraformJson, environment: string): stri
   });
   return ['| Role | Assumed by | Allowed |', '|---|---|---|', ...rows].join('\n');
 }
+
+const RESOURCE_POLICIES: [type: string, what: string, nameOf: (arn: string) => string][] = [
+  ['aws_sqs_queue_policy', 'SQS queue', (arn) => arn.split(':').pop()!],
+  ['aws_sns_topic_policy', 'SNS topic', (arn) => arn.split(':').pop()!],
+  ['aws_kms_key', 'KMS key', () => ''],
+];
+
+function conditionText(condition: Statement['Condition']): string {
+  return Object.entries(condition ?? {})
+    .flatMap(([operator, keys]) =>
+      Object.entries(keys).map(([key, value]) => {
+        const values = (Array.isArray(value) ? value : [value]).map(str);
+        const relation = operator.startsWith('ArnLike') ? 'like' : operator === 'Bool' ? 'is' : '=';
+        // Several ARNs that differ only after the last ":" (alarm names): the shared part once.
+        const prefix = values[0]!.slice(0, values[0]!.lastIndexOf(':') + 1);
+        const shared = values.length > 1 && prefix !== '' && values.every((v) => v.startsWith(prefix));
+        const shown = shared
+          ? `${prefix}{${values.map((v) => v.slice(prefix.length)).join(', ')}}`
+          : values.join(' or ');
+        return `${key} ${relation} ${shown}`;
+      }),
+    )
+    .join('; ');
+}
+
+function principalText(principal: unknown): string {
+  if (principal === '*') return 'everyone';
+  const p = principal as { Service?: string | string[]; AWS?: string | string[] };
+  return [...asList(p.Service), ...asList(p.AWS).map((arn) => `${arn.replace(/:root$/, '')} (IAM)`)].join(', ');
+}
+
+/** Who may send to, publish to or use each queue, topic and key of a stack (help/security.md). */
+export function resourcePolicyTable(stack: TerraformJson): string {
+  const rows = RESOURCE_POLICIES.flatMap(([type, what, nameOf]) =>
+    Object.entries(stack.resource[type] ?? {}).flatMap(([id, r]) => {
+      const subject = type === 'aws_kms_key' ? `${what} of ${String(r.description).replace(/^Encrypts /, '')}` : '';
+      const target = concrete(stack, type === 'aws_sqs_queue_policy' ? r.queue_url : r.arn);
+      const name = subject || `\`${nameOf(str(target).replace(/^https:\/\/sqs\.[^/]+\/(\d+)\//, 'x:$1:'))}\` (${what})`;
+      return policyOf(stack, r.policy).Statement.map((s) => {
+        const verb = s.Effect === 'Allow' ? asList(s.Action).join(', ') : `denied: ${asList(s.Action).join(', ')}`;
+        return `| ${name} \`${id}\` | ${principalText(s.Principal)} | ${verb} | ${conditionText(s.Condition) || 'always'} |`;
+      });
+    }),
+  );
+  const lambda = Object.keys(stack.resource.aws_lambda_permission ?? {}).flatMap((id) =>
+    lambdaPermissionPolicy(stack, id).Statement.map(
+      (s) =>
+        `| \`${String(s.Resource).split(':').pop()}\` (Lambda function) \`${id}\` | ${principalText(s.Principal)} | ${asList(s.Action).join(', ')} | ${conditionText(s.Condition) || 'always'} |`,
+    ),
+  );
+  const subscriptions = Object.entries(stack.resource.aws_sns_topic_subscription ?? {}).map(([id, s]) => {
+    const topic = str(concrete(stack, s.topic_arn)).split(':').pop()!;
+    const endpoint = s.protocol === 'lambda' ? str(concrete(stack, s.endpoint)).split(':').pop()! : str(s.endpoint);
+    return `| \`${topic}\` (SNS topic) \`${id}\` | delivers to ${String(s.protocol)} ${endpoint} | (subscription) | ${s.protocol === 'email' ? 'once the address confirmed it' : 'always'} |`;
+  });
+  return [
+    '| Resource | Principal | Allowed | Only when |',
+    '|---|---|---|---|',
+    ...[...rows, ...lambda, ...subscriptions].map((row) => row.replaceAll(ACCOUNT, '<account>')),
+  ].join('\n');
+}

@@ -10,13 +10,14 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
+import { AlarmTopic, alarmArn } from '../shared/alarm-topic';
 import { BundledFunction } from '../shared/bundled-function';
+import { functionAlarms } from '../shared/function-alarms';
 import { queueNotEmptyAlarm } from '../shared/queue-alarm';
 import { slackFunctionRole } from '../shared/function-role';
 import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
 import { webhookSecretReference } from '../shared/webhook-secret';
 import { adoptLegacyResources, ALLOW_SNS_STATEMENT_ID, legacyImportIds } from './adopt-legacy';
-import { AlarmTopic } from './alarm-topic';
 import { createAlarms } from './alarms';
 import { alertServiceEnvironment } from './function-environment';
 import { cloudwatchLogicalId as logicalId, cloudwatchNames } from '../../shared/cloudwatch-names';
@@ -29,6 +30,8 @@ const FAILURE_RETENTION_SECONDS = 14 * 24 * 3600;
 export interface CloudwatchProps {
   config: EnvironmentConfig;
   account: AccountScope;
+  /** The operations path: failures of this module's own delivery are announced there. */
+  operationsTopicArn: string;
 }
 
 export class Cloudwatch extends Construct {
@@ -36,6 +39,8 @@ export class Cloudwatch extends Construct {
   readonly function: BundledFunction;
   readonly failureQueue: SqsQueue;
   readonly alarms: CloudwatchMetricAlarm[];
+  /** The alarms that announce this module's own failures (to the operations topic). */
+  readonly operationsAlarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: CloudwatchProps) {
     super(scope, id);
@@ -44,7 +49,18 @@ export class Cloudwatch extends Construct {
     const names = cloudwatchNames(settings, config.name);
     const secret = webhookSecretReference(settings.webhookSecret, account);
 
-    this.topic = new AlarmTopic(this, 'topic', { topicName: names.topic, keyAlias: names.topicKeyAlias, account });
+    this.topic = new AlarmTopic(this, 'topic', {
+      topicName: names.topic,
+      keyAlias: names.topicKeyAlias,
+      account,
+      logicalIds: {
+        key: logicalId('topicKey'),
+        keyAlias: logicalId('topicKeyAlias'),
+        topic: logicalId('topic'),
+        policy: logicalId('topicPolicy'),
+      },
+    });
+    this.topic.admitAlarms([alarmArn(account, '*')]);
     const topicArn = this.topic.topic.arn;
 
     this.failureQueue = new SqsQueue(this, 'failure_queue', {
@@ -141,12 +157,25 @@ export class Cloudwatch extends Construct {
       );
     }
 
-    queueNotEmptyAlarm(this, {
+    // Undelivered alarms are announced on the operations path, which needs neither Slack nor this
+    // function; the alarm topic (Slack) is told too, for when only a single post failed.
+    const failureAlarm = queueNotEmptyAlarm(this, {
       logicalId: logicalId('failureAlarm'),
       alarmName: names.failureAlarm,
-      description: `Alarms that could not be delivered to Slack wait in ${names.failureQueue}; read them there`,
+      description: `Alarms that could not be delivered to Slack wait in ${names.failureQueue}; read them there (help/troubleshooting.md)`,
       queueName: this.failureQueue.name,
-      topicArn,
+      topicArns: [props.operationsTopicArn, topicArn],
     });
+    this.operationsAlarms = [
+      failureAlarm,
+      ...functionAlarms(this, {
+        functionName: names.function,
+        errorMeans:
+          'an alarm may not have reached Slack (Lambda retries it twice, then keeps it in the failures queue)',
+        names: { errors: names.errorsAlarm, throttles: names.throttlesAlarm },
+        logicalIds: { errors: logicalId('errorsAlarm'), throttles: logicalId('throttlesAlarm') },
+        operationsTopicArn: props.operationsTopicArn,
+      }),
+    ];
   }
 }

@@ -7,12 +7,12 @@ export interface QueueNotEmptyAlarmProps {
   alarmName: string;
   description: string;
   queueName: string;
-  /** Notified on ALARM and on OK; no topic, no notification (the alarm still shows in the console). */
-  topicArn?: string;
+  /** Notified on ALARM and on OK: the operations topic first, then any other (e.g. the Slack path). */
+  topicArns: string[];
 }
 
 export function queueNotEmptyAlarm(scope: Construct, props: QueueNotEmptyAlarmProps): CloudwatchMetricAlarm {
-  const actions = props.topicArn ? [props.topicArn] : [];
+  const actions = props.topicArns;
   const alarm = new CloudwatchMetricAlarm(scope, props.logicalId, {
     alarmName: props.alarmName,
     alarmDescription: props.description,

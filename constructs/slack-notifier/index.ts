@@ -7,6 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
@@ -18,14 +19,21 @@ import {
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
+import { functionAlarms } from '../shared/function-alarms';
 import { queueNotEmptyAlarm } from '../shared/queue-alarm';
 import { slackFunctionRole } from '../shared/function-role';
 import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
 import { webhookSecretReference } from '../shared/webhook-secret';
-import { updateServicePattern } from './event-pattern';
+import { updateServicePatterns } from './event-pattern';
 import { slackNotifierEnvironment } from './function-environment';
 import { ManagementTrail } from './management-trail';
-import { legacyNotifierAddress, notifierLogicalId as logicalId, notifierNames, type NotifierResource } from './names';
+import {
+  legacyNotifierAddress,
+  notifierLogicalId as logicalId,
+  notifierNames,
+  notifierPartLogicalId,
+  type NotifierResource,
+} from './names';
 import { waveManifestFiles } from './wave-manifest';
 import { waveDeadlines, waveTable } from './wave-resources';
 
@@ -41,18 +49,25 @@ export interface SlackNotifierProps {
   account: AccountScope;
   /** IAM role names of this environment's schedulers: the only callers that match the rule. */
   schedulerRoleNames: string[];
-  /** Where the DLQ alarm goes (the cloudwatch module's topic), when there is one. */
+  /** The operations path: failures of this module's own delivery are announced there. */
+  operationsTopicArn: string;
+  /** Where the DLQ alarm goes too (the cloudwatch module's topic, to Slack), when there is one. */
   alarmTopicArn?: string;
 }
 
 export class SlackNotifier extends Construct {
   readonly queue: SqsQueue;
   readonly deadLetterQueue: SqsQueue;
+  /** The legacy rule: the first (often only) part of the caller list. */
   readonly rule: CloudwatchEventRule;
+  /** Every rule of the caller list, each within EventBridge's pattern limit, all targeting the queue. */
+  readonly rules: CloudwatchEventRule[];
   readonly function: BundledFunction;
   readonly eventSourceMapping: LambdaEventSourceMapping;
   readonly waveTable: DynamodbTable;
   readonly trail?: ManagementTrail;
+  /** The alarms that announce this module's own failures (to the operations topic). */
+  readonly operationsAlarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
@@ -70,19 +85,24 @@ export class SlackNotifier extends Construct {
       });
     }
 
-    this.rule = new CloudwatchEventRule(this, 'rule', {
-      name: names.rule,
-      description: `ECS UpdateService calls made by the ${config.name} scheduler roles (CloudTrail)`,
-      eventPattern: Fn.jsonencode(
-        updateServicePattern({
-          accountId: account.accountId,
-          roleNames: props.schedulerRoleNames,
-          roleNameSuffix: `-scheduler-role-${config.name}`,
-        }),
-      ),
+    this.rules = updateServicePatterns({
+      accountId: account.accountId,
+      roleNames: props.schedulerRoleNames,
+    }).map((pattern, index, all) => {
+      const part = index + 1;
+      const rule = new CloudwatchEventRule(this, part === 1 ? 'rule' : `rule_${part}`, {
+        name: part === 1 ? names.rule : names.extraRule(part),
+        description:
+          all.length === 1
+            ? `ECS UpdateService calls made by the ${config.name} scheduler roles (CloudTrail)`
+            : `ECS UpdateService calls made by the ${config.name} scheduler roles (CloudTrail), part ${part} of ${all.length}`,
+        eventPattern: Fn.jsonencode(pattern),
+      });
+      rule.overrideLogicalId(part === 1 ? logicalId('rule') : notifierPartLogicalId('rule', part));
+      if (part === 1) moveFromLegacy(rule, 'rule');
+      return rule;
     });
-    this.rule.overrideLogicalId(logicalId('rule'));
-    moveFromLegacy(this.rule, 'rule');
+    this.rule = this.rules[0]!;
 
     this.deadLetterQueue = new SqsQueue(this, 'dlq', {
       name: names.deadLetterQueue,
@@ -114,7 +134,10 @@ export class SlackNotifier extends Construct {
           Principal: { Service: 'events.amazonaws.com' },
           Action: 'sqs:SendMessage',
           Resource: this.queue.arn,
-          Condition: { ArnEquals: { 'aws:SourceArn': this.rule.arn } },
+          // Every rule of the caller list, and nothing else.
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': this.rules.length === 1 ? this.rule.arn : this.rules.map((r) => r.arn) },
+          },
         },
         denyInsecureTransport('sqs:*', this.queue.arn),
       ]),
@@ -127,13 +150,16 @@ export class SlackNotifier extends Construct {
       policy: policyDocument([denyInsecureTransport('sqs:*', this.deadLetterQueue.arn)]),
     }).overrideLogicalId(logicalId('deadLetterQueuePolicy'));
 
-    const target = new CloudwatchEventTarget(this, 'target', {
-      rule: this.rule.name,
-      targetId: 'SendToSQS',
-      arn: this.queue.arn,
+    this.rules.forEach((rule, index) => {
+      const part = index + 1;
+      const target = new CloudwatchEventTarget(this, part === 1 ? 'target' : `target_${part}`, {
+        rule: rule.name,
+        targetId: 'SendToSQS',
+        arn: this.queue.arn,
+      });
+      target.overrideLogicalId(part === 1 ? logicalId('target') : notifierPartLogicalId('target', part));
+      if (part === 1) moveFromLegacy(target, 'target');
     });
-    target.overrideLogicalId(logicalId('target'));
-    moveFromLegacy(target, 'target');
 
     const { role, basicExecution, secretPolicy } = slackFunctionRole(this, {
       roleName: names.role,
@@ -178,13 +204,14 @@ export class SlackNotifier extends Construct {
       dependsOn: [basicExecution, secretPolicy, waves.policy],
     });
 
-    waveDeadlines(this, {
+    const deadlines = waveDeadlines(this, {
       config,
       accountId: account.accountId,
       functionArn: this.function.function.arn,
       functionName: this.function.function.functionName,
       deadLetterQueueArn: this.deadLetterQueue.arn,
       wavePolicy: waves.policy,
+      operationsTopicArn: props.operationsTopicArn,
     });
     moveFromLegacy(this.function.function, 'function');
 
@@ -202,12 +229,26 @@ export class SlackNotifier extends Construct {
     this.eventSourceMapping.overrideLogicalId(logicalId('eventSourceMapping'));
     moveFromLegacy(this.eventSourceMapping, 'eventSourceMapping');
 
-    queueNotEmptyAlarm(this, {
+    // Announced on the operations path, which needs neither Slack nor a function; the alarm topic
+    // (Slack) is told too, for when only a single record failed.
+    const dlqAlarm = queueNotEmptyAlarm(this, {
       logicalId: logicalId('dlqAlarm'),
       alarmName: names.dlqAlarm,
       description: `Slack notifier records or wave close requests in ${names.deadLetterQueue} could not be delivered; read them there (help/troubleshooting.md), then redrive, replay or delete`,
       queueName: this.deadLetterQueue.name,
-      ...(props.alarmTopicArn ? { topicArn: props.alarmTopicArn } : {}),
+      topicArns: [props.operationsTopicArn, ...(props.alarmTopicArn ? [props.alarmTopicArn] : [])],
     });
+    this.operationsAlarms = [
+      dlqAlarm,
+      deadlines.deadLetterAlarm,
+      ...functionAlarms(this, {
+        functionName: names.function,
+        errorMeans:
+          'a wave close or a batch failed (a close is retried twice, then kept in the dead-letter queue; records return to the queue)',
+        names: { errors: names.errorsAlarm, throttles: names.throttlesAlarm },
+        logicalIds: { errors: logicalId('errorsAlarm'), throttles: logicalId('throttlesAlarm') },
+        operationsTopicArn: props.operationsTopicArn,
+      }),
+    ];
   }
 }

@@ -13,8 +13,14 @@ export function notifierNames(prefix: string, environment: string) {
     sqsPolicy: `${prefix}-lambda-sqs-${environment}`,
     secretPolicy: `${prefix}-slack-notifier-secret-${environment}`,
     rule: `${prefix}-update-service-${environment}`,
+    /** Rule `part` (2, 3, ...) of a caller list too long for one pattern; at most 62 characters below 1,000 parts. */
+    extraRule: (part: number) => `${prefix}-update-service-${part}-${environment}`,
     logGroup: `/${prefix}/${environment}/slack-notifier`,
     dlqAlarm: `${prefix}-alerts-dlq-not-empty-${environment}`,
+    errorsAlarm: `${prefix}-slack-notifier-errors-${environment}`,
+    throttlesAlarm: `${prefix}-slack-notifier-throttles-${environment}`,
+    deadlineDeadLetterQueue: `${prefix}-wave-deadline-dlq-${environment}`,
+    deadlineDlqAlarm: `${prefix}-wave-deadline-dlq-not-empty-${environment}`,
     trail: `${prefix}-management-events-${environment}`,
     waveTable: `${prefix}-waves-${environment}`,
     wavePolicy: `${prefix}-slack-notifier-waves-${environment}`,
@@ -51,12 +57,22 @@ export const NOTIFIER_RESOURCES = {
   deadlinePolicy: 'wave_deadline_invoke',
   deadlineScaleUp: 'wave_deadline_scale_up',
   deadlineScaleDown: 'wave_deadline_scale_down',
+  deadlineDeadLetterQueue: 'wave_deadline_dlq',
+  deadlineDeadLetterQueuePolicy: 'wave_deadline_dlq_policy',
+  deadlineDlqAlarm: 'wave_deadline_dlq_not_empty',
+  errorsAlarm: 'function_errors',
+  throttlesAlarm: 'function_throttles',
 } as const;
 
 export type NotifierResource = keyof typeof NOTIFIER_RESOURCES;
 
 export function notifierLogicalId(resource: NotifierResource): string {
   return `${LEGACY_MODULE}_${NOTIFIER_RESOURCES[resource]}`;
+}
+
+/** Logical ID of part 2, 3, ... of the rule or its target (part 1 is the legacy resource itself). */
+export function notifierPartLogicalId(resource: 'rule' | 'target', part: number): string {
+  return `${notifierLogicalId(resource)}_${part}`;
 }
 
 /** The legacy address, for moved blocks: `module.slack_notifier.<type>.<name>`. */

@@ -5,12 +5,16 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { WAVE_ACTIONS, WAVE_TABLE, type WaveAction } from '../../functions/slack-notifier/waves';
 import { timeAfter, weeklyCron } from '../../shared/weekly-time';
-import { policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
+import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from '../shared/iam-policy';
+import { queueNotEmptyAlarm } from '../shared/queue-alarm';
 import { notifierLogicalId as logicalId, notifierNames } from './names';
 
 /** What the function may do with the table: record, claim, read; nothing else, on nothing else. */
@@ -18,6 +22,7 @@ export const WAVE_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'd
 
 /** Scheduler keeps retrying a failed invoke of the close for this long. */
 const DEADLINE_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 } as const;
+const DEADLINE_DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 export interface WaveTableProps {
   config: EnvironmentConfig;
@@ -70,13 +75,42 @@ export interface WaveDeadlineProps {
   deadLetterQueueArn: string;
   /** The policy that lets the function send to the dead-letter queue (Lambda checks it). */
   wavePolicy: IamRolePolicy;
+  /** Where the alarm on the deadlines' own dead-letter queue goes. */
+  operationsTopicArn: string;
+}
+
+export interface WaveDeadlines {
+  schedules: Record<WaveAction, SchedulerSchedule>;
+  /** Where Scheduler keeps a close it could not invoke, after its retries. */
+  deadLetterQueue: SqsQueue;
+  deadLetterAlarm: CloudwatchMetricAlarm;
 }
 
 /** The schedule that closes each wave `waveGraceMinutes` after it, and what it needs. */
-export function waveDeadlines(scope: Construct, props: WaveDeadlineProps): Record<WaveAction, SchedulerSchedule> {
+export function waveDeadlines(scope: Construct, props: WaveDeadlineProps): WaveDeadlines {
   const { config } = props;
   const names = notifierNames(config.namePrefix, config.name);
   const grace = config.slackNotifier.waveGraceMinutes;
+
+  // A close Scheduler could not invoke (function missing, throttled, not permitted) after its retries:
+  // kept here, and announced on the operations path, never dropped.
+  const deadLetterQueue = new SqsQueue(scope, 'deadline_dlq', {
+    name: names.deadlineDeadLetterQueue,
+    messageRetentionSeconds: DEADLINE_DLQ_RETENTION_SECONDS,
+    sqsManagedSseEnabled: true,
+  });
+  deadLetterQueue.overrideLogicalId(logicalId('deadlineDeadLetterQueue'));
+  new SqsQueuePolicy(scope, 'deadline_dlq_policy', {
+    queueUrl: deadLetterQueue.id,
+    policy: policyDocument([denyInsecureTransport('sqs:*', deadLetterQueue.arn)]),
+  }).overrideLogicalId(logicalId('deadlineDeadLetterQueuePolicy'));
+  const deadLetterAlarm = queueNotEmptyAlarm(scope, {
+    logicalId: logicalId('deadlineDlqAlarm'),
+    alarmName: names.deadlineDlqAlarm,
+    description: `A wave deadline schedule could not invoke ${names.function}; the close request waits in ${names.deadlineDeadLetterQueue}. Replay it (help/troubleshooting.md)`,
+    queueName: deadLetterQueue.name,
+    topicArns: [props.operationsTopicArn],
+  });
 
   const role = new IamRole(scope, 'deadline_role', {
     name: names.deadlineRole,
@@ -87,7 +121,11 @@ export function waveDeadlines(scope: Construct, props: WaveDeadlineProps): Recor
   new IamRolePolicy(scope, 'deadline_policy', {
     name: names.deadlinePolicy,
     role: role.id,
-    policy: policyDocument([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: props.functionArn }]),
+    policy: policyDocument([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: props.functionArn },
+      // Scheduler delivers a dead-letter event with the schedule's role.
+      { Sid: 'KeepUninvokedCloses', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetterQueue.arn },
+    ]),
   }).overrideLogicalId(logicalId('deadlinePolicy'));
 
   // Scheduler invokes the function asynchronously: Lambda retries a failed close twice, then keeps
@@ -113,13 +151,15 @@ export function waveDeadlines(scope: Construct, props: WaveDeadlineProps): Recor
         roleArn: role.arn,
         input: JSON.stringify({ closeWave: { action, scheduledTime: '<aws.scheduler.scheduled-time>' } }),
         retryPolicy: DEADLINE_RETRY,
+        deadLetterConfig: { arn: deadLetterQueue.arn },
       },
     });
     resource.overrideLogicalId(logicalId(action === 'scale-up' ? 'deadlineScaleUp' : 'deadlineScaleDown'));
     return resource;
   };
-  return Object.fromEntries(WAVE_ACTIONS.map((action) => [action, schedule(action)])) as Record<
+  const schedules = Object.fromEntries(WAVE_ACTIONS.map((action) => [action, schedule(action)])) as Record<
     WaveAction,
     SchedulerSchedule
   >;
+  return { schedules, deadLetterQueue, deadLetterAlarm };
 }

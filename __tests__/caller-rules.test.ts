@@ -1,0 +1,153 @@
+// The caller filter stays exact at any size: the scheduler role names are split over several
+// EventBridge rules, each within the 2,048-character pattern limit, all sending to the queue, which
+// admits exactly those rules. The first rule is the legacy one (name, address, moved block).
+import { dev } from '../environments/dev';
+import { serviceCatalog } from '../environments/common';
+import type { EnvironmentInput } from '../environments';
+import { matchesPattern } from './support/event-pattern';
+import { ACCOUNT, decide, OTHER_ACCOUNT, REGION, resourcePolicyOf } from './support/iam';
+import { decodeJsonencode } from './support/jsonencode';
+import { resourceOf, resourcesOf, synthJson, withServices, type TerraformJson } from './support/synth';
+
+/** The account in the stack: a Terraform reference here, or a configured ID; sized and matched as 12 digits. */
+const ACCOUNT_TOKEN = '111122223333'; // environments/dev.ts accountId
+const LIVE_ACCOUNT = '123456789012';
+const QUEUE_ARN = '${aws_sqs_queue.slack_notifier_alerts.arn}';
+const LEGACY_RULE = 'module.slack_notifier.aws_cloudwatch_event_rule.ecs_update_service';
+const LEGACY_TARGET = 'module.slack_notifier.aws_cloudwatch_event_target.send_to_sqs';
+
+/** `count` services with names as long as today's catalog (cycled, numbered past the first round). */
+function services(count: number): EnvironmentInput['scheduler']['services'] {
+  const catalog = serviceCatalog('dev').map((s) => s.service);
+  return Array.from({ length: count }, (_, i) => {
+    const name = catalog[i % catalog.length]!;
+    return { cluster: 'terraform-study-dev-cluster', service: i < catalog.length ? name : `${name}-${i}` };
+  });
+}
+
+function updateServiceEvent(roleName: string, account: string) {
+  return {
+    source: 'aws.ecs',
+    'detail-type': 'AWS API Call via CloudTrail',
+    detail: {
+      eventSource: 'ecs.amazonaws.com',
+      eventName: 'UpdateService',
+      userIdentity: {
+        type: 'AssumedRole',
+        sessionContext: { sessionIssuer: { type: 'Role', accountId: account, userName: roleName } },
+      },
+    },
+  };
+}
+
+/** Each rule's pattern as EventBridge sees it (a real 12-digit account in place of the token). */
+function livePatterns(json: TerraformJson): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(resourcesOf(json, 'aws_cloudwatch_event_rule')).map(([id, rule]) => [
+      id,
+      JSON.parse(
+        JSON.stringify(decodeJsonencode(rule.event_pattern)).split(ACCOUNT_TOKEN).join(LIVE_ACCOUNT),
+      ) as unknown,
+    ]),
+  );
+}
+
+/** Every value in a pattern that is not a plain string in a list: an operator (suffix, prefix, ...). */
+function operators(node: unknown): unknown[] {
+  if (Array.isArray(node)) return (node as unknown[]).filter((v) => typeof v !== 'string');
+  if (node && typeof node === 'object') return Object.values(node as Record<string, unknown>).flatMap(operators);
+  return [node];
+}
+
+type Issuer = { userName: string[]; accountId: string[] };
+const issuerOf = (pattern: unknown): Issuer =>
+  (pattern as { detail: { userIdentity: { sessionContext: { sessionIssuer: Issuer } } } }).detail.userIdentity
+    .sessionContext.sessionIssuer;
+const userNames = (pattern: unknown): string[] => issuerOf(pattern).userName;
+
+const synthesized = new Map<number, TerraformJson>();
+/** The dev stack with `count` services (synthesized once per count). */
+function stackWith(count: number): TerraformJson {
+  if (!synthesized.has(count)) synthesized.set(count, synthJson(withServices(dev, services(count))));
+  return synthesized.get(count)!;
+}
+
+describe.each([20, 50, 500])('with %i services', (count) => {
+  const json = stackWith(count);
+  const roleNames = services(count).map((s) => `${s.service}-scheduler-role-dev`);
+  const patterns = livePatterns(json);
+  const rules = resourcesOf(json, 'aws_cloudwatch_event_rule');
+
+  it('keeps every pattern within 2,048 characters', () => {
+    for (const pattern of Object.values(patterns)) expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
+  });
+
+  it('lists exactly the scheduler role names, each once, with no suffix, prefix or other operator', () => {
+    const listed = Object.values(patterns).flatMap(userNames);
+    expect([...listed].sort()).toEqual([...roleNames].sort());
+    expect(Object.values(patterns).flatMap(operators)).toEqual([]);
+  });
+
+  it('matches a call by every scheduler role, and none by a look-alike role', () => {
+    const own = issuerOf(Object.values(patterns)[0]).accountId[0]!;
+    const matched = (role: string, account = own) =>
+      Object.values(patterns).some((p) => matchesPattern(p, updateServiceEvent(role, account)));
+    for (const role of roleNames) expect(matched(role)).toBe(true);
+    for (const role of ['intruder-scheduler-role-dev', 'nestjs-scheduler-role-stg', 'admin', `x${roleNames[0]}`]) {
+      expect(matched(role)).toBe(false);
+    }
+    expect(matched(roleNames[0]!, '999999999999')).toBe(false);
+  });
+
+  it('keeps the first rule at the legacy name and address, with its moved block and target', () => {
+    const first = resourceOf(json, 'aws_cloudwatch_event_rule', 'slack_notifier_ecs_update_service');
+    expect(first.name).toBe('ecs-scheduler-update-service-dev');
+    const moved = (json.moved as { from: string; to: string }[]).filter((m) => /event_(rule|target)/.test(m.to));
+    expect(moved).toEqual([
+      { from: LEGACY_RULE, to: 'aws_cloudwatch_event_rule.slack_notifier_ecs_update_service' },
+      { from: LEGACY_TARGET, to: 'aws_cloudwatch_event_target.slack_notifier_send_to_sqs' },
+    ]);
+    expect(resourceOf(json, 'aws_cloudwatch_event_target', 'slack_notifier_send_to_sqs')).toMatchObject({
+      rule: '${aws_cloudwatch_event_rule.slack_notifier_ecs_update_service.name}',
+      target_id: 'SendToSQS',
+      arn: QUEUE_ARN,
+    });
+  });
+
+  it('sends every rule to the queue, one SendToSQS target each, and names each within 64 characters', () => {
+    const targets = Object.values(resourcesOf(json, 'aws_cloudwatch_event_target'));
+    expect(targets).toHaveLength(Object.keys(rules).length);
+    expect(targets.map((t) => t.rule).sort()).toEqual(
+      Object.keys(rules)
+        .map((id) => `\${aws_cloudwatch_event_rule.${id}.name}`)
+        .sort(),
+    );
+    for (const target of targets) expect(target).toMatchObject({ target_id: 'SendToSQS', arn: QUEUE_ARN });
+    for (const rule of Object.values(rules)) expect(String(rule.name).length).toBeLessThanOrEqual(64);
+    expect(new Set(Object.values(rules).map((r) => r.name)).size).toBe(Object.keys(rules).length);
+  });
+
+  it('lets the queue receive from every rule and from nothing else', async () => {
+    const policy = resourcePolicyOf(json, 'aws_sqs_queue_policy', 'slack_notifier_allow_eventbridge');
+    const queue = `arn:aws:sqs:${REGION}:${ACCOUNT}:ecs-scheduler-alerts-dev`;
+    const send = (sourceArn: string) =>
+      decide({
+        principal: 'events.amazonaws.com',
+        action: 'sqs:SendMessage',
+        resource: queue,
+        context: { 'aws:SourceArn': sourceArn, 'aws:SecureTransport': 'true' },
+        resourcePolicy: policy,
+      });
+    const ruleArn = (name: string, account = ACCOUNT) => `arn:aws:events:${REGION}:${account}:rule/${name}`;
+    for (const rule of Object.values(rules)) expect(await send(ruleArn(String(rule.name)))).toBe('Allowed');
+    expect(await send(ruleArn('ecs-scheduler-update-service-999-dev'))).toBe('ImplicitlyDenied');
+    expect(await send(ruleArn('ecs-scheduler-update-service-dev', OTHER_ACCOUNT))).toBe('ImplicitlyDenied');
+  });
+});
+
+it('needs several rules past about 47 services, and only one for the 20 of dev', () => {
+  const count = (n: number) => Object.keys(resourcesOf(stackWith(n), 'aws_cloudwatch_event_rule')).length;
+  expect(count(20)).toBe(1);
+  expect(count(50)).toBeGreaterThan(1);
+  expect(count(500)).toBeGreaterThanOrEqual(10);
+});
