@@ -4,6 +4,8 @@
 // on) each capture is mapped through them, over a third of synth time at 500 services. Errors
 // re-enable them before their stack is printed (below).
 process.setSourceMapsEnabled(false);
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { ValidateProviderPresence } from 'cdktf/lib/validations';
 import { EnvironmentStack } from './constructs/environment-stack';
@@ -28,9 +30,23 @@ export function buildApp(app: App = createApp(), inputs: readonly EnvironmentInp
   return app;
 }
 
+/**
+ * Leaves each stack folder holding only the form just written: `cdktf synth --hcl` writes `cdk.tf`,
+ * a plain synth `cdk.tf.json`, and Terraform reads both (every resource declared twice).
+ */
+export function removeOtherForm(app: App): void {
+  for (const stack of Object.values(app.manifest.stacks)) {
+    const written = path.basename(stack.synthesizedStackPath);
+    const other = written === 'cdk.tf' ? 'cdk.tf.json' : 'cdk.tf';
+    rmSync(path.join(app.outdir, stack.workingDirectory, other), { force: true });
+  }
+}
+
 if (require.main === module) {
   try {
-    buildApp().synth();
+    const app = buildApp();
+    app.synth();
+    removeOtherForm(app);
   } catch (error) {
     if (!(error instanceof ConfigError)) {
       process.setSourceMapsEnabled(true); // a bug's stack trace points into the TypeScript sources
