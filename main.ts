@@ -6,10 +6,11 @@
 process.setSourceMapsEnabled(false);
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { Annotations, App, TerraformStack } from 'cdktf';
 import { ValidateProviderPresence } from 'cdktf/lib/validations';
 import { EnvironmentStack } from './constructs/environment-stack';
 import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments, type EnvironmentInput } from './environments';
+import { timeZoneWarnings } from './scripts/schedule/warnings';
 
 /**
  * CDKTF's built-in validations shell out to `terraform version` (for the cloud block and
@@ -21,7 +22,13 @@ export function createApp(outdir?: string): App {
 }
 
 export function buildApp(app: App = createApp(), inputs: readonly EnvironmentInput[] = ENVIRONMENT_INPUTS): App {
-  for (const config of loadEnvironments(inputs)) new EnvironmentStack(app, config);
+  for (const config of loadEnvironments(inputs)) {
+    const stack = new EnvironmentStack(app, config);
+    // A time that looks like a UTC hour written as local: cdktf prints each once, as a warning.
+    for (const warning of timeZoneWarnings(config.scheduler, new Date())) {
+      Annotations.of(stack).addWarning(warning);
+    }
+  }
   const problems = app.node
     .findAll()
     .filter((node) => TerraformStack.isStack(node))

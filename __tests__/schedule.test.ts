@@ -1,9 +1,12 @@
 // The schedule preview: runs in the configured zone and in UTC, and the legacy's zone mistake caught.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadEnvironments, parseEnvironment } from '../environments';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { AnnotationMetadataEntryType } from 'cdktf';
+import { loadEnvironments, parseEnvironment, type EnvironmentInput } from '../environments';
+import { buildApp, createApp } from '../main';
 import { dev } from '../environments/dev';
 import { upcomingRuns } from '../scripts/schedule/occurrences';
 import { renderMarkdown } from '../scripts/schedule/render';
@@ -77,6 +80,35 @@ describe('the time-zone check', () => {
     expect(rest).toEqual([]);
     expect(warning).toContain('scheduler.scaleUp.time "00:00" runs at 00:00 Asia/Seoul, at night');
     expect(warning).toContain('if "00:00" was meant as UTC, write "09:00"');
+  });
+});
+
+describe('the time-zone check at synth', () => {
+  const warningsOf = (input: EnvironmentInput) => {
+    const app = buildApp(createApp(mkdtempSync(path.join(tmpdir(), 'synth-warnings-'))), [input]);
+    return app.node
+      .findAll()
+      .flatMap((node) => node.node.metadata)
+      .filter((entry) => entry.type === String(AnnotationMetadataEntryType.WARN))
+      .map((entry) => String(entry.data));
+  };
+
+  it('warns once per suspicious time, as a cdktf warning that synth prints', () => {
+    const legacy = copyOf(dev);
+    legacy.scheduler.scaleUp = { time: '00:00', weekdays: 'MON-FRI' };
+    const warnings = warningsOf(legacy);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('scheduler.scaleUp.time "00:00" runs at 00:00 Asia/Seoul, at night');
+    expect(warnings[0]).toContain('if night is meant, set scheduler.nightTimesIntended: true');
+  });
+
+  it('is silenced by scheduler.nightTimesIntended, and silent for the shipped configs', () => {
+    const night = copyOf(dev);
+    night.scheduler.scaleUp = { time: '00:00', weekdays: 'MON-FRI' };
+    night.scheduler.nightTimesIntended = true;
+    expect(warningsOf(night)).toEqual([]);
+    expect(timeZoneWarnings(parseEnvironment(night).scheduler, MONDAY)).toEqual([]);
+    expect(warningsOf(dev)).toEqual([]);
   });
 });
 
