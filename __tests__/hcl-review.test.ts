@@ -59,7 +59,7 @@ describe('the HCL review copy of the dev stack', () => {
       );
     expect(moves(fromCopy.moved)).toEqual(moves(json.moved));
     expect(moves(json.moved)).toHaveLength(89);
-  });
+  }, 60_000);
 
   it('declares the same required_version as the JSON, and says in its header what it is', async () => {
     const fromCopy = await parse('cdk.tf', copy);
@@ -69,7 +69,7 @@ describe('the HCL review copy of the dev stack', () => {
       '# REVIEW COPY of stack "dev", written by `npm run synth:hcl`. Deploy from the JSON',
       '# (cdktf.out/stacks/dev/cdk.tf.json: npm run diff / npm run deploy), not from this file.',
     ]);
-  });
+  }, 60_000);
 
   it('leaves strings that are not references alone', () => {
     const hcl = 'resource "x" "y" {\ndepends_on = ["aws_a.b"]\nnames = ["aws_a.b"]\n}\n';

@@ -128,7 +128,7 @@ describe('the time-zone check at synth', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('scheduler.scaleUp.time "00:00" runs at 00:00 Asia/Seoul, at night');
     expect(warnings[0]).toContain('if night is meant, set scheduler.nightTimesIntended: true');
-  });
+  }, 60_000);
 
   it('is silenced by scheduler.nightTimesIntended, and silent for the shipped configs', () => {
     const night = copyOf(dev);
@@ -137,7 +137,7 @@ describe('the time-zone check at synth', () => {
     expect(warningsOf(night)).toEqual([]);
     expect(timeZoneWarnings(parseEnvironment(night).scheduler, MONDAY)).toEqual([]);
     expect(warningsOf(dev)).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe('npm run schedule', () => {
@@ -159,7 +159,7 @@ describe('npm run schedule', () => {
       /^2026-11-23 Mon +scale-up deadline +09:20 exactly +2026-11-23 00:20 exactly +closes the 09:00 wave/,
     );
     expect(lines.find((l) => l.startsWith('fileflow-scheduler-download'))).toContain('1 (singleton)');
-  });
+  }, 60_000);
 
   it('help/schedule.md is the current Markdown rendering for dev', () => {
     const preview = {

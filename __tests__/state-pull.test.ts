@@ -9,6 +9,8 @@ import { parseState } from '../scripts/migration/state-file';
 import { DEV_STATE } from './support/legacy-state';
 
 const ROOT = path.join(__dirname, '..');
+/** Each test starts a node process with tsx: sized for a loaded 2-core machine. */
+const PROCESS_TIMEOUT = 60_000;
 const SCRATCH = mkdtempSync(path.join(tmpdir(), 'state-pull-'));
 afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
@@ -58,46 +60,62 @@ async function statePull(args: string[], bin: string) {
 }
 
 describe('npm run state:pull', () => {
-  it("writes exactly the state, with init's progress on the terminal only, readable by its owner only", async () => {
-    const bin = fakeTerraform(DEV_STATE);
-    const dir = stackDir();
-    const out = path.join(SCRATCH, 'dev.tfstate.json');
-    const result = await statePull(['dev', '--dir', dir, '--out', out], bin);
-    expect(result.code).toBe(0);
-    expect(readFileSync(path.join(bin, 'init-dir'), 'utf8').trim()).toBe(dir);
-    expect(result.stderr).toContain('Initializing provider plugins...');
-    expect(result.stderr).toContain(`wrote ${path.relative(ROOT, out)}: 89 managed resources`);
-    const written = readFileSync(out, 'utf8');
-    expect(written).toBe(readFileSync(DEV_STATE, 'utf8'));
-    expect(parseState(written, out).resources.length).toBeGreaterThan(89);
-    expect(statSync(out).mode & 0o777).toBe(0o600);
-  });
+  it(
+    "writes exactly the state, with init's progress on the terminal only, readable by its owner only",
+    async () => {
+      const bin = fakeTerraform(DEV_STATE);
+      const dir = stackDir();
+      const out = path.join(SCRATCH, 'dev.tfstate.json');
+      const result = await statePull(['dev', '--dir', dir, '--out', out], bin);
+      expect(result.code).toBe(0);
+      expect(readFileSync(path.join(bin, 'init-dir'), 'utf8').trim()).toBe(dir);
+      expect(result.stderr).toContain('Initializing provider plugins...');
+      expect(result.stderr).toContain(`wrote ${path.relative(ROOT, out)}: 89 managed resources`);
+      const written = readFileSync(out, 'utf8');
+      expect(written).toBe(readFileSync(DEV_STATE, 'utf8'));
+      expect(parseState(written, out).resources.length).toBeGreaterThan(89);
+      expect(statSync(out).mode & 0o777).toBe(0o600);
+    },
+    PROCESS_TIMEOUT,
+  );
 
-  it('writes nothing when state pull fails, and says so', async () => {
-    const out = path.join(SCRATCH, 'failed.tfstate.json');
-    const result = await statePull(['dev', '--dir', stackDir(), '--out', out], fakeTerraform(DEV_STATE, 1));
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('state:pull: terraform state pull failed (exit 1); nothing was written');
-    expect(existsSync(out)).toBe(false);
-  });
+  it(
+    'writes nothing when state pull fails, and says so',
+    async () => {
+      const out = path.join(SCRATCH, 'failed.tfstate.json');
+      const result = await statePull(['dev', '--dir', stackDir(), '--out', out], fakeTerraform(DEV_STATE, 1));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('state:pull: terraform state pull failed (exit 1); nothing was written');
+      expect(existsSync(out)).toBe(false);
+    },
+    PROCESS_TIMEOUT,
+  );
 
-  it('writes nothing when what terraform printed is not a state', async () => {
-    const notState = path.join(SCRATCH, 'not-state.txt');
-    writeFileSync(notState, 'No state.\n');
-    const out = path.join(SCRATCH, 'garbage.tfstate.json');
-    const result = await statePull(['dev', '--dir', stackDir(), '--out', out], fakeTerraform(notState));
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("the pulled state starts with 'No state.'");
-    expect(existsSync(out)).toBe(false);
-  });
+  it(
+    'writes nothing when what terraform printed is not a state',
+    async () => {
+      const notState = path.join(SCRATCH, 'not-state.txt');
+      writeFileSync(notState, 'No state.\n');
+      const out = path.join(SCRATCH, 'garbage.tfstate.json');
+      const result = await statePull(['dev', '--dir', stackDir(), '--out', out], fakeTerraform(notState));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("the pulled state starts with 'No state.'");
+      expect(existsSync(out)).toBe(false);
+    },
+    PROCESS_TIMEOUT,
+  );
 
-  it('asks for a synth first when the stack folder has not been synthesized', async () => {
-    const empty = path.join(SCRATCH, 'not-synthesized');
-    mkdirSync(empty);
-    const result = await statePull(['dev', '--dir', empty], fakeTerraform(DEV_STATE));
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/has no cdk\.tf\.json: run `npm run synth` first/);
-  });
+  it(
+    'asks for a synth first when the stack folder has not been synthesized',
+    async () => {
+      const empty = path.join(SCRATCH, 'not-synthesized');
+      mkdirSync(empty);
+      const result = await statePull(['dev', '--dir', empty], fakeTerraform(DEV_STATE));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/has no cdk\.tf\.json: run `npm run synth` first/);
+    },
+    PROCESS_TIMEOUT,
+  );
 });
 
 describe('a state file that starts with text', () => {
