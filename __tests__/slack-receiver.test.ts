@@ -1,6 +1,7 @@
 // `npm run slack-receiver`: the README's invoke examples post to it, offline, and it prints what
 // Slack would show.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { renderSlackMessage } from '../scripts/slack-receiver/render';
@@ -46,32 +47,42 @@ describe('npm run slack-receiver', () => {
     await exited;
   });
 
-  it("shows the alert-service README example's message as Slack would", async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/invoke.ts',
-        'alert-service',
-        '--event',
-        '__tests__/fixtures/alert-service/aurora-cpu-alarm.json',
-        '--webhook-url',
-        url,
-        '--env',
-        'dev',
-      ],
-      { cwd: ROOT },
-    );
-    expect(JSON.parse(stdout)).toEqual({ records: 1, delivered: 1 });
+  /** The README's `npm run invoke` examples, as written there (continuation lines joined). */
+  function readmeInvokeExamples(): string[][] {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\\\n\s*/g, '');
+    return readme
+      .split('\n')
+      .filter((line) => line.startsWith('npm run invoke -- '))
+      .map((line) => line.slice('npm run invoke -- '.length).trim().split(/\s+/));
+  }
+
+  it('shows what Slack would for each invoke example of the README, run as written there', async () => {
+    const examples = readmeInvokeExamples();
+    expect(examples.map((args) => args[0])).toEqual(['alert-service', 'slack-notifier']);
+    const outputs: unknown[] = [];
+    for (const args of examples) {
+      expect(args).toContain('http://127.0.0.1:8080/hook');
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/invoke.ts', ...args.map((a) => (a === 'http://127.0.0.1:8080/hook' ? url : a))],
+        { cwd: ROOT },
+      );
+      outputs.push(JSON.parse(stdout));
+    }
+    expect(outputs[0]).toEqual({ records: 1, delivered: 1 });
+    expect(outputs[1]).toEqual([
+      { batchItemFailures: [] },
+      expect.objectContaining({ posted: true, reported: 1, missing: 19 }),
+    ]);
     const shown = await waitForOutput(
       receiver,
-      /--- message 1: POST \/hook -> 200\n[\s\S]*— OTT 플랫폼 통합 관제 시스템/,
+      /--- message 2: POST \/hook -> 200\n[\s\S]*No UpdateService call seen/,
       seen,
     );
     expect(shown).toContain('notification text: 🚨 *[OTT 인프라 감지]* 상태가 *ALARM*로 변경되었습니다.');
     expect(shown).toContain('attachment (#eb4034):\n  | 경보 상세: OTT-Aurora-Cluster-CPU-Utilization-High');
-  }, 60_000);
+    expect(shown).toContain('  # ⚠️ ECS Scheduled Scaling Summary: dev');
+  }, 120_000);
 
   it('answers a body that is not a JSON object as Slack does: 400 invalid_payload', async () => {
     const response = await fetch(url, { method: 'POST', body: 'not json' });
