@@ -95,6 +95,7 @@ describe('npm run deploy', () => {
     await deploy(options({ stacks: ['dev'], states: { dev: 'dev.json' } }), h.deps);
     expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
     expect(h.preflights).toEqual(['dev:dev.json']);
+    expect(h.said[0]).toBe('schedule window: no wave, window or deadline of dev in the next 30 minutes');
     expect(h.said.at(-1)).toBe('deployed dev');
     const both = harness();
     await deploy(options({ stacks: ['stg', 'dev'] }), both.deps);

@@ -78,7 +78,12 @@ function requireQuietWindow(targets: string[], options: DeployOptions, deps: Wor
   const now = deps.now();
   const spans = deps.environments.filter((e) => targets.includes(e.name)).flatMap((e) => busySpans(e, now));
   const { conflicts, nextSafe } = checkWindow(spans, now, options.windowMinutes);
-  if (conflicts.length === 0) return;
+  if (conflicts.length === 0) {
+    deps.say(
+      `schedule window: no wave, window or deadline of ${targets.join(', ')} in the next ${options.windowMinutes} minutes`,
+    );
+    return;
+  }
   const what = conflicts.map((c) => c.what).join('; ');
   const zone = conflicts[0]!.timezone;
   if (options.forceWindow) {
