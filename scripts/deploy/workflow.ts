@@ -14,7 +14,7 @@ export interface WorkflowDeps {
   runner: Runner;
   host: Host;
   /** The migration preflight of one stack against one state file (throws on a bad file). */
-  preflight: (stack: string, stateFile: string) => MigrationReport;
+  preflight: (stack: string, stateFile: string) => MigrationReport | Promise<MigrationReport>;
   /** Where the one-line progress notes go. */
   say: (line: string) => void;
   /** The HCP Terraform hostnames the stacks' backends use. */
@@ -96,11 +96,11 @@ function requireQuietWindow(targets: string[], options: DeployOptions, deps: Wor
   );
 }
 
-function preflightAll(states: Record<string, string>, deps: WorkflowDeps): void {
+async function preflightAll(states: Record<string, string>, deps: WorkflowDeps): Promise<void> {
   for (const [stack, file] of Object.entries(states)) {
     let report: MigrationReport;
     try {
-      report = deps.preflight(stack, file);
+      report = await deps.preflight(stack, file);
     } catch (error) {
       throw new DeployStop(`migration preflight for ${stack} could not run: ${(error as Error).message}`);
     }
@@ -122,7 +122,7 @@ export async function deploy(options: DeployOptions, deps: WorkflowDeps): Promis
   requireStateFiles(options.states, deps.host);
   requirePrerequisites(deps.host, deps.cloudHostnames);
   requireQuietWindow(targets, options, deps);
-  preflightAll(options.states, deps);
+  await preflightAll(options.states, deps);
   deps.say('running npm test before deploying');
   const [command, args] = TEST_COMMAND;
   const tests = await deps.runner(command, [...args]);
