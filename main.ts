@@ -4,10 +4,13 @@
 // on) each capture is mapped through them, over a third of synth time at 500 services. Errors
 // re-enable them before their stack is printed (below).
 process.setSourceMapsEnabled(false);
-import { App, TerraformStack } from 'cdktf';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { Annotations, App, TerraformStack } from 'cdktf';
 import { ValidateProviderPresence } from 'cdktf/lib/validations';
 import { EnvironmentStack } from './constructs/environment-stack';
 import { ConfigError, ENVIRONMENT_INPUTS, loadEnvironments, type EnvironmentInput } from './environments';
+import { timeZoneWarnings } from './scripts/schedule/warnings';
 
 /**
  * CDKTF's built-in validations shell out to `terraform version` (for the cloud block and
@@ -19,7 +22,13 @@ export function createApp(outdir?: string): App {
 }
 
 export function buildApp(app: App = createApp(), inputs: readonly EnvironmentInput[] = ENVIRONMENT_INPUTS): App {
-  for (const config of loadEnvironments(inputs)) new EnvironmentStack(app, config);
+  for (const config of loadEnvironments(inputs)) {
+    const stack = new EnvironmentStack(app, config);
+    // A time that looks like a UTC hour written as local: cdktf prints each once, as a warning.
+    for (const warning of timeZoneWarnings(config.scheduler, new Date())) {
+      Annotations.of(stack).addWarning(warning);
+    }
+  }
   const problems = app.node
     .findAll()
     .filter((node) => TerraformStack.isStack(node))
@@ -28,9 +37,23 @@ export function buildApp(app: App = createApp(), inputs: readonly EnvironmentInp
   return app;
 }
 
+/**
+ * Leaves each stack folder holding only the form just written: `cdktf synth --hcl` writes `cdk.tf`,
+ * a plain synth `cdk.tf.json`, and Terraform reads both (every resource declared twice).
+ */
+export function removeOtherForm(app: App): void {
+  for (const stack of Object.values(app.manifest.stacks)) {
+    const written = path.basename(stack.synthesizedStackPath);
+    const other = written === 'cdk.tf' ? 'cdk.tf.json' : 'cdk.tf';
+    rmSync(path.join(app.outdir, stack.workingDirectory, other), { force: true });
+  }
+}
+
 if (require.main === module) {
   try {
-    buildApp().synth();
+    const app = buildApp();
+    app.synth();
+    removeOtherForm(app);
   } catch (error) {
     if (!(error instanceof ConfigError)) {
       process.setSourceMapsEnabled(true); // a bug's stack trace points into the TypeScript sources

@@ -2,9 +2,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadEnvironments } from '../environments';
 import type { MigrationReport } from '../scripts/migration/plan';
 import { DeployStop, type Host } from '../scripts/deploy/prerequisites';
-import { deploy, diff, type WorkflowDeps } from '../scripts/deploy/workflow';
+import { deploy, diff, type DeployOptions, type WorkflowDeps } from '../scripts/deploy/workflow';
 
 const HOME = '/home/operator';
 const TERRAFORM = '/opt/tools/terraform';
@@ -12,7 +13,21 @@ const TERRAFORM = '/opt/tools/terraform';
 function host(files: string[], env: Record<string, string> = {}): Host {
   return { env: { PATH: '/usr/bin:/opt/tools', ...env }, homeDir: HOME, fileExists: (p) => files.includes(p) };
 }
-const READY = host([TERRAFORM, `${HOME}/.aws/config`, `${HOME}/.terraform.d/credentials.tfrc.json`]);
+const STATE_FILES = ['dev.json', 'stg.json', 'unreadable.json'];
+const READY = host([TERRAFORM, `${HOME}/.aws/config`, `${HOME}/.terraform.d/credentials.tfrc.json`, ...STATE_FILES]);
+const ENVIRONMENTS = loadEnvironments();
+/** Wednesday 12:00 KST: no wave, window or deadline near (new: 09:00 / 18:00; legacy: 00:00 / 09:00). */
+const QUIET = new Date('2026-11-25T03:00:00Z');
+const TESTS = 'npm test -- --testTimeout=120000';
+
+const options = (changes: Partial<DeployOptions> = {}): DeployOptions => ({
+  autoApprove: false,
+  states: {},
+  stacks: [],
+  forceWindow: false,
+  windowMinutes: 30,
+  ...changes,
+});
 
 const okReport = (moved = 89): MigrationReport => ({
   stack: 'dev',
@@ -27,7 +42,9 @@ const okReport = (moved = 89): MigrationReport => ({
   ok: true,
 });
 
-function harness(options: { host?: Host; exitCodes?: Record<string, number>; report?: MigrationReport } = {}) {
+function harness(
+  options: { host?: Host; exitCodes?: Record<string, number>; report?: MigrationReport; clock?: Date[] } = {},
+) {
   const calls: string[] = [];
   const said: string[] = [];
   const preflights: string[] = [];
@@ -45,6 +62,9 @@ function harness(options: { host?: Host; exitCodes?: Record<string, number>; rep
     },
     say: (line) => said.push(line),
     cloudHostnames: ['app.terraform.io'],
+    environments: ENVIRONMENTS,
+    // Each read of the clock takes the next time given (the last one stays).
+    now: () => (options.clock && options.clock.length > 1 ? options.clock.shift()! : (options.clock?.[0] ?? QUIET)),
   };
   return { deps, calls, said, preflights };
 }
@@ -62,60 +82,95 @@ async function stopOf(promise: Promise<unknown>): Promise<string> {
 describe('npm run deploy', () => {
   it('runs the tests, then deploys dev, then stg, passing --auto-approve through', async () => {
     const h = harness();
-    await deploy({ autoApprove: true, states: {} }, h.deps);
-    expect(h.calls).toEqual(['npm test', 'npx cdktf deploy dev --auto-approve', 'npx cdktf deploy stg --auto-approve']);
+    await deploy(options({ autoApprove: true }), h.deps);
+    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev --auto-approve', 'npx cdktf deploy stg --auto-approve']);
   });
 
   it('asks before applying unless --auto-approve is given', async () => {
     const h = harness();
-    await deploy({ autoApprove: false, states: {} }, h.deps);
+    await deploy(options(), h.deps);
     expect(h.calls.slice(1)).toEqual(['npx cdktf deploy dev', 'npx cdktf deploy stg']);
+  });
+
+  it('deploys only the environments named: `npm run deploy -- dev` deploys dev alone', async () => {
+    const h = harness();
+    await deploy(options({ stacks: ['dev'], states: { dev: 'dev.json' } }), h.deps);
+    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
+    expect(h.preflights).toEqual(['dev:dev.json']);
+    expect(h.said[0]).toBe('schedule window: no wave, window or deadline of dev in the next 30 minutes');
+    expect(h.said.at(-1)).toBe('deployed dev');
+    const both = harness();
+    await deploy(options({ stacks: ['stg', 'dev'] }), both.deps);
+    expect(both.calls.slice(1)).toEqual(['npx cdktf deploy dev', 'npx cdktf deploy stg']); // always in order
+  });
+
+  it('refuses an unknown environment, or a state for an environment this run does not deploy', async () => {
+    const h = harness();
+    expect(await stopOf(deploy(options({ stacks: ['prod'] }), h.deps))).toBe(
+      'no stack "prod"; the stacks are dev, stg',
+    );
+    expect(await stopOf(deploy(options({ stacks: ['dev'], states: { stg: 'stg.json' } }), h.deps))).toBe(
+      '--state stg=stg.json: stg is not deployed by this run (dev); leave it out or add stg',
+    );
+    expect(h.calls).toEqual([]);
   });
 
   it('does not deploy stg when dev failed, and says so', async () => {
     const h = harness({ exitCodes: { 'npx cdktf deploy dev': 1 } });
-    expect(await stopOf(deploy({ autoApprove: false, states: {} }, h.deps))).toBe(
-      'cdktf deploy dev failed (exit 1); stg not deployed',
-    );
-    expect(h.calls).toEqual(['npm test', 'npx cdktf deploy dev']);
+    expect(await stopOf(deploy(options(), h.deps))).toBe('cdktf deploy dev failed (exit 1); stg not deployed');
+    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
   });
 
   it('refuses to start when the tests fail', async () => {
-    const h = harness({ exitCodes: { 'npm test': 1 } });
-    expect(await stopOf(deploy({ autoApprove: true, states: {} }, h.deps))).toBe(
+    const h = harness({ exitCodes: { [TESTS]: 1 } });
+    expect(await stopOf(deploy(options({ autoApprove: true }), h.deps))).toBe(
       'npm test failed (exit 1): nothing was deployed; fix the tests first',
     );
-    expect(h.calls).toEqual(['npm test']);
+    expect(h.calls).toEqual([TESTS]);
   });
 
-  it('runs the migration preflight for each given state before deploying anything', async () => {
+  it('runs the tests with a timeout sized for a busy machine', async () => {
     const h = harness();
-    await deploy({ autoApprove: false, states: { dev: 'dev.json', stg: 'stg.json' } }, h.deps);
+    await deploy(options(), h.deps);
+    expect(h.calls[0]).toBe('npm test -- --testTimeout=120000');
+  });
+
+  it('runs the migration preflight for each given state before the tests and any deploy', async () => {
+    const h = harness();
+    await deploy(options({ states: { dev: 'dev.json', stg: 'stg.json' } }), h.deps);
     expect(h.preflights).toEqual(['dev:dev.json', 'stg:stg.json']);
     expect(h.said).toContain('migration preflight for dev: ok (89 moved, 0 destroyed as allowed)');
+    expect(h.said.indexOf('migration preflight for stg: ok (89 moved, 0 destroyed as allowed)')).toBeLessThan(
+      h.said.indexOf('running npm test before deploying'),
+    );
   });
 
-  it('refuses to start when a preflight fails, naming the stack and the counts', async () => {
+  it('refuses to start when a preflight fails, naming the stack and the counts, before the slow tests', async () => {
     const report = {
       ...okReport(),
       destroyed: [{ address: 'module.x.aws_iam_role.r', allowed: false, reason: 'no moved block' }],
       ok: false,
     };
     const h = harness({ report });
-    expect(await stopOf(deploy({ autoApprove: true, states: { stg: 'stg.json' } }, h.deps))).toBe(
+    expect(await stopOf(deploy(options({ autoApprove: true, states: { stg: 'stg.json' } }), h.deps))).toBe(
       'migration preflight for stg failed (1 destroyed not allowed, 0 replaced not intended): see `npm run migrate:check -- --stack stg --state stg.json`',
     );
-    expect(h.calls).toEqual(['npm test']);
+    expect(h.calls).toEqual([]);
   });
 
-  it('refuses when a state file cannot be read, or names no stack', async () => {
+  it('refuses when a state file is missing or cannot be read, before anything runs', async () => {
     const h = harness();
-    expect(await stopOf(deploy({ autoApprove: false, states: { dev: 'unreadable.json' } }, h.deps))).toBe(
+    expect(await stopOf(deploy(options({ states: { dev: 'dev.tfstate.json' } }), h.deps))).toBe(
+      '--state dev=dev.tfstate.json: no such file; pull it with `npm run state:pull -- dev --out dev.tfstate.json` (help/migration.md)',
+    );
+    expect(h.preflights).toEqual([]);
+    expect(await stopOf(deploy(options({ states: { dev: 'unreadable.json' } }), h.deps))).toBe(
       'migration preflight for dev could not run: unreadable.json is not JSON',
     );
-    expect(await stopOf(deploy({ autoApprove: false, states: { prod: 'p.json' } }, h.deps))).toContain(
-      '--state prod=...: no stack "prod"',
+    expect(await stopOf(deploy(options({ states: { prod: 'p.json' } }), h.deps))).toContain(
+      '--state prod=p.json: no stack "prod"',
     );
+    expect(h.calls).toEqual([]);
   });
 
   it.each([
@@ -132,14 +187,63 @@ describe('npm run deploy', () => {
     ],
   ])('stops at once with %s, before running anything', async (_what, h0, message) => {
     const h = harness({ host: h0 });
-    expect(await stopOf(deploy({ autoApprove: true, states: {} }, h.deps))).toMatch(message);
+    expect(await stopOf(deploy(options({ autoApprove: true }), h.deps))).toMatch(message);
     expect(h.calls).toEqual([]);
   });
 
   it('accepts credentials from the environment and a token variable', async () => {
     const h = harness({ host: host([TERRAFORM], { AWS_ACCESS_KEY_ID: 'AKIA', TF_TOKEN_app_terraform_io: 't' }) });
-    await deploy({ autoApprove: false, states: {} }, h.deps);
+    await deploy(options(), h.deps);
     expect(h.calls).toHaveLength(3);
+  });
+});
+
+describe('npm run deploy and the schedule window', () => {
+  const kst = (iso: string) => new Date(`${iso}+09:00`);
+
+  it('refuses inside a wave window, naming the wave and the next safe time in KST and UTC', async () => {
+    const h = harness({ clock: [kst('2026-11-30T08:45')] }); // Monday, 15 min before the scale-up
+    expect(await stopOf(deploy(options({ stacks: ['dev'] }), h.deps))).toBe(
+      'not now: dev scale-up wave 09:00 (+5 min window), deadline 09:20 (Asia/Seoul); ' +
+        'legacy scale-down 09:00 (+5 min window, Asia/Seoul; until the first apply replaces it) ' +
+        'falls within the next 30 minutes (now 2026-11-30 08:45 KST (Asia/Seoul) = 2026-11-29 23:45 UTC). ' +
+        'Next safe time: 2026-11-30 09:21 KST (Asia/Seoul) = 2026-11-30 00:21 UTC. ' +
+        'Deploy then, or pass --force-window (help/migration.md, "When to deploy")',
+    );
+    expect(h.calls).toEqual([]);
+    expect(h.preflights).toEqual([]);
+  });
+
+  it("refuses between a wave and its deadline, and before the legacy's midnight scale-up", async () => {
+    const afterWave = harness({ clock: [kst('2026-11-30T18:10')] });
+    expect(await stopOf(deploy(options(), afterWave.deps))).toMatch(
+      /^not now: dev scale-down wave 18:00 .*Next safe time: 2026-11-30 18:21 KST/,
+    );
+    const sunday = harness({ clock: [kst('2026-11-29T23:45')] });
+    expect(await stopOf(deploy(options(), sunday.deps))).toMatch(
+      /^not now: legacy scale-up 00:00 .*Next safe time: 2026-11-30 00:05 KST \(Asia\/Seoul\) = 2026-11-29 15:05 UTC/,
+    );
+  });
+
+  it('deploys when the next window-minutes are free: --window-minutes is the margin', async () => {
+    const h = harness({ clock: [kst('2026-11-30T08:45')] });
+    await deploy(options({ stacks: ['dev'], windowMinutes: 10 }), h.deps);
+    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
+  });
+
+  it('deploys anyway with --force-window, and says so', async () => {
+    const h = harness({ clock: [kst('2026-11-30T08:45')] });
+    await deploy(options({ stacks: ['dev'], forceWindow: true }), h.deps);
+    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
+    expect(h.said[0]).toMatch(/^--force-window: deploying although dev scale-up wave 09:00/);
+  });
+
+  it('checks again before each environment: stg waits when dev took it into a window', async () => {
+    const h = harness({ clock: [kst('2026-11-30T08:10'), kst('2026-11-30T08:12'), kst('2026-11-30T08:40')] });
+    expect(await stopOf(deploy(options(), h.deps))).toMatch(
+      /^dev deployed; stg not started: not now: stg scale-up wave 09:00 .*Next safe time: 2026-11-30 09:21 KST/,
+    );
+    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
   });
 });
 
@@ -173,5 +277,5 @@ describe('npm run deploy, as a process with no terraform on PATH', () => {
     expect(result.stderr.trim().split('\n')).toEqual([
       'deploy: no terraform binary on PATH: cdktf runs terraform to plan and apply. Install Terraform 1.7 or later (https://developer.hashicorp.com/terraform/install) and retry',
     ]);
-  });
+  }, 60_000);
 });

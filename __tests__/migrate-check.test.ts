@@ -291,7 +291,7 @@ describe('a state file refused before planning', () => {
     ],
   ])('is refused with one clear line when it holds no legacy resource (%s)', async (_what, doc) => {
     await expect(check('dev', writeState(SCRATCH, 'none.json', doc))).rejects.toThrow(
-      /holds no legacy resource .*: it is empty or from another workspace\. Pull the state of the legacy workspace ecs-scheduler-dev/,
+      /holds no legacy resource .* and none of stack dev.s own: it is empty or from another workspace\. Pull the state of the legacy workspace ecs-scheduler-dev/,
     );
   });
 

@@ -1,11 +1,15 @@
 // The schedule preview: runs in the configured zone and in UTC, and the legacy's zone mistake caught.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadEnvironments, parseEnvironment } from '../environments';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { AnnotationMetadataEntryType } from 'cdktf';
+import { loadEnvironments, parseEnvironment, type EnvironmentInput } from '../environments';
+import { buildApp, createApp } from '../main';
 import { dev } from '../environments/dev';
-import { upcomingRuns } from '../scripts/schedule/occurrences';
+import { legacyScheduleTimes, weeklyTimeOfCron } from '../scripts/schedule/legacy';
+import { upcomingDeadlines, upcomingRuns } from '../scripts/schedule/occurrences';
 import { renderMarkdown } from '../scripts/schedule/render';
 import { timeZoneWarnings } from '../scripts/schedule/warnings';
 import { copyOf } from './support/synth';
@@ -65,6 +69,33 @@ describe('upcoming runs', () => {
   });
 });
 
+describe('wave deadlines', () => {
+  it("close each wave waveGraceMinutes (20) after it, at the exact minute, on the wave's day", () => {
+    const deadlines = upcomingDeadlines(devConfig!, MONDAY, 1);
+    expect(deadlines.map((d) => [d.action, d.localTime, d.at.toISOString(), d.wave.at.toISOString()])).toEqual([
+      ['scale-up', '09:20', '2026-11-23T00:20:00.000Z', '2026-11-23T00:00:00.000Z'],
+      ['scale-down', '18:20', '2026-11-23T09:20:00.000Z', '2026-11-23T09:00:00.000Z'],
+    ]);
+  });
+
+  it('include the deadline of a wave that began before the start', () => {
+    const from0910Kst = upcomingDeadlines(devConfig!, new Date('2026-11-23T00:10:00Z'), 1);
+    expect(from0910Kst[0]!.at.toISOString()).toBe('2026-11-23T00:20:00.000Z');
+  });
+});
+
+describe("the legacy's schedule", () => {
+  it('is read from its cron expressions: 00:00 and 09:00 in Asia/Seoul, weekdays', () => {
+    expect(weeklyTimeOfCron('cron(0 0 ? * MON-FRI *)')).toEqual({ time: '00:00', weekdays: 'MON-FRI' });
+    const runs = upcomingRuns(legacyScheduleTimes(), new Date('2026-11-22T12:00:00Z'), 1);
+    expect(runs.map((r) => [r.action, r.at.toISOString()])).toEqual([
+      ['scale-up', '2026-11-22T15:00:00.000Z'], // Monday 00:00 KST
+      ['scale-down', '2026-11-23T00:00:00.000Z'], // Monday 09:00 KST
+    ]);
+    expect(() => weeklyTimeOfCron('rate(1 hour)')).toThrow(/not a weekly cron/);
+  });
+});
+
 describe('the time-zone check', () => {
   it('is silent for 09:00 / 18:00 Asia/Seoul', () => {
     expect(timeZoneWarnings(devConfig!.scheduler, MONDAY)).toEqual([]);
@@ -78,6 +109,35 @@ describe('the time-zone check', () => {
     expect(warning).toContain('scheduler.scaleUp.time "00:00" runs at 00:00 Asia/Seoul, at night');
     expect(warning).toContain('if "00:00" was meant as UTC, write "09:00"');
   });
+});
+
+describe('the time-zone check at synth', () => {
+  const warningsOf = (input: EnvironmentInput) => {
+    const app = buildApp(createApp(mkdtempSync(path.join(tmpdir(), 'synth-warnings-'))), [input]);
+    return app.node
+      .findAll()
+      .flatMap((node) => node.node.metadata)
+      .filter((entry) => entry.type === String(AnnotationMetadataEntryType.WARN))
+      .map((entry) => String(entry.data));
+  };
+
+  it('warns once per suspicious time, as a cdktf warning that synth prints', () => {
+    const legacy = copyOf(dev);
+    legacy.scheduler.scaleUp = { time: '00:00', weekdays: 'MON-FRI' };
+    const warnings = warningsOf(legacy);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('scheduler.scaleUp.time "00:00" runs at 00:00 Asia/Seoul, at night');
+    expect(warnings[0]).toContain('if night is meant, set scheduler.nightTimesIntended: true');
+  }, 60_000);
+
+  it('is silenced by scheduler.nightTimesIntended, and silent for the shipped configs', () => {
+    const night = copyOf(dev);
+    night.scheduler.scaleUp = { time: '00:00', weekdays: 'MON-FRI' };
+    night.scheduler.nightTimesIntended = true;
+    expect(warningsOf(night)).toEqual([]);
+    expect(timeZoneWarnings(parseEnvironment(night).scheduler, MONDAY)).toEqual([]);
+    expect(warningsOf(dev)).toEqual([]);
+  }, 60_000);
 });
 
 describe('npm run schedule', () => {
@@ -95,8 +155,11 @@ describe('npm run schedule', () => {
     expect(lines.find((l) => l.includes('scale-up'))).toMatch(
       /^2026-11-23 Mon +scale-up +09:00-09:05 +2026-11-23 00:00-00:05 +20 services -> 20 tasks$/,
     );
+    expect(lines.find((l) => l.includes('scale-up deadline'))).toMatch(
+      /^2026-11-23 Mon +scale-up deadline +09:20 exactly +2026-11-23 00:20 exactly +closes the 09:00 wave/,
+    );
     expect(lines.find((l) => l.startsWith('fileflow-scheduler-download'))).toContain('1 (singleton)');
-  });
+  }, 60_000);
 
   it('help/schedule.md is the current Markdown rendering for dev', () => {
     const preview = {
@@ -104,6 +167,7 @@ describe('npm run schedule', () => {
       from: MONDAY,
       days: 7,
       runs: upcomingRuns(devConfig!.scheduler, MONDAY, 7),
+      deadlines: upcomingDeadlines(devConfig!, MONDAY, 7),
       warnings: [],
     };
     const committed = readFileSync(path.join(__dirname, '..', 'help', 'schedule.md'), 'utf8');

@@ -1,15 +1,20 @@
 // Values both environments share: the HCP Terraform organization and the service catalog.
 import type { EnvironmentInput, ServiceInput } from './schema';
+import { fromCommon } from './shared-origin';
 
 /** HCP Terraform organization that holds the legacy workspaces `ecs-scheduler-<env>`. */
 export const HCP_TERRAFORM_ORGANIZATION = 'ott-platform';
 
 export function cloudBackend(environment: string): EnvironmentInput['backend'] {
-  return { type: 'cloud', organization: HCP_TERRAFORM_ORGANIZATION, workspace: `ecs-scheduler-${environment}` };
+  return fromCommon({
+    type: 'cloud',
+    organization: HCP_TERRAFORM_ORGANIZATION,
+    workspace: `ecs-scheduler-${environment}`,
+  });
 }
 
 export function defaultTags(environment: string): Record<string, string> {
-  return { Project: 'ecs-scheduler', Environment: environment, ManagedBy: 'cdktf' };
+  return fromCommon({ Project: 'ecs-scheduler', Environment: environment, ManagedBy: 'cdktf' });
 }
 
 /**
@@ -44,10 +49,12 @@ const MAIN_CLUSTER_SERVICES = [
 export function serviceCatalog(environment: string): ServiceInput[] {
   const main = MAIN_CLUSTER_SERVICES.map((service) => ({ cluster: `terraform-study-${environment}-cluster`, service }));
   const fileflowCluster = `fileflow-${environment}`;
-  return [
+  const services: ServiceInput[] = [
     ...main,
     { cluster: fileflowCluster, service: 'fileflow-web-api' },
     { cluster: fileflowCluster, service: 'fileflow-scheduler-download', singleton: true },
     { cluster: fileflowCluster, service: 'fileflow-scheduler-pipeline', singleton: true },
   ];
+  // An entry that <env>.ts replaces or spreads into a new object is reported against <env>.ts.
+  return fromCommon(services.map((service) => fromCommon(service)));
 }

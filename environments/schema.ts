@@ -174,6 +174,11 @@ export const environmentSchema = z.strictObject({
       })
       .default({ maximumEventAgeMinutes: 60, maximumRetryAttempts: 10 }),
     services: z.array(serviceSchema).min(1, 'list at least one service to schedule'),
+    /**
+     * true when a scale-up or scale-down time at night (22:00-06:00 local) is meant: silences the
+     * warning that such a time looks like a UTC hour written as local (the legacy's mistake).
+     */
+    nightTimesIntended: z.boolean('nightTimesIntended must be true or false').default(false),
   }),
   slackNotifier: slackNotifierSchema,
   cloudwatch: cloudwatchSchema,

@@ -3,18 +3,35 @@
 import type { z } from 'zod';
 import { environmentRules } from './rules';
 import { ENVIRONMENT_NAME, environmentSchema, type EnvironmentConfig } from './schema';
+import { comesFromCommon, SHARED_CONFIG_FILE } from './shared-origin';
+
+/** A config problem and, when known, the file to fix it in. */
+export interface ConfigProblem {
+  text: string;
+  file?: string;
+}
 
 export class ConfigError extends Error {
+  readonly problems: string[];
+  /** The files that hold the mistakes, in the order first met. */
+  readonly files: string[];
+
   constructor(
     readonly environment: string,
-    readonly problems: string[],
+    problems: (string | ConfigProblem)[],
   ) {
+    const own = ENVIRONMENT_NAME.test(environment) ? `environments/${environment}.ts` : undefined;
+    const items = problems.map((p) => (typeof p === 'string' ? { text: p, file: own } : p));
+    const files = [...new Set(items.flatMap((p) => (p.file ? [p.file] : [])))];
+    const mixed = files.length > 1;
     super(
-      `Invalid configuration for environment "${environment}"${ENVIRONMENT_NAME.test(environment) ? ` (environments/${environment}.ts)` : ''}:\n` +
-        problems.map((p) => `  - ${p}`).join('\n') +
+      `Invalid configuration for environment "${environment}"${files.length > 0 ? ` (${files.join(', ')})` : ''}:\n` +
+        items.map((p) => `  - ${mixed && p.file ? `${p.file}: ` : ''}${p.text}`).join('\n') +
         '\nSee help/configuration.md for every field, its default and its limits.',
     );
     this.name = 'ConfigError';
+    this.problems = items.map((p) => p.text);
+    this.files = files;
   }
 }
 
@@ -52,12 +69,22 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   return `${where}: ${issue.message}`;
 }
 
+/** The file that holds the value at `path`: environments/common.ts for what it builds, else <env>.ts. */
+function fileOf(raw: unknown, path: readonly PathKey[]): string | undefined {
+  if (comesFromCommon(raw, path)) return SHARED_CONFIG_FILE;
+  const name = (raw as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && ENVIRONMENT_NAME.test(name) ? `environments/${name}.ts` : undefined;
+}
+
 /** Parses one environment, filling defaults; throws ConfigError listing every problem. */
 export function parseEnvironment(raw: unknown): EnvironmentConfig {
   const result = environmentSchema.safeParse(raw);
-  const problems = result.success
-    ? environmentRules(result.data).map((v) => `${describePath(v.path, raw)}: ${v.message}`)
-    : result.error.issues.map((issue) => describeIssue(issue, raw));
+  const problems: ConfigProblem[] = result.success
+    ? environmentRules(result.data).map((v) => ({
+        text: `${describePath(v.path, raw)}: ${v.message}`,
+        file: fileOf(raw, v.path),
+      }))
+    : result.error.issues.map((issue) => ({ text: describeIssue(issue, raw), file: fileOf(raw, issue.path) }));
   if (result.success && problems.length === 0) return result.data;
   const name = (raw as { name?: unknown } | undefined)?.name;
   throw new ConfigError(typeof name === 'string' ? name : '(unnamed)', problems);

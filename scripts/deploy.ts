@@ -1,15 +1,16 @@
-// npm run deploy -- [--auto-approve] [--state dev=<file>] [--state stg=<file>]
+// npm run deploy -- [<env>...] [--auto-approve] [--state <env>=<file>]... [--force-window] [--window-minutes 30]
 // npm run diff -- <env>
 // See help/migration.md for the first deploy onto a legacy workspace.
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { loadEnvironments } from '../environments';
+import { ConfigError, loadEnvironments } from '../environments';
 import { checkMigration } from './migration/check';
 import { DeployStop, realHost } from './deploy/prerequisites';
+import { DEFAULT_WINDOW_MINUTES } from './deploy/window';
 import { deploy, diff, type Runner, type WorkflowDeps } from './deploy/workflow';
 
 const USAGE = [
-  'usage: npm run deploy -- [--auto-approve] [--state dev=<state.json>] [--state stg=<state.json>]',
+  'usage: npm run deploy -- [dev|stg ...] [--auto-approve] [--state <env>=<state.json>]... [--force-window] [--window-minutes 30]',
   '       npm run diff -- <dev|stg>',
 ].join('\n');
 
@@ -25,7 +26,8 @@ const runner: Runner = (command, args) =>
   });
 
 function deps(): WorkflowDeps {
-  const hostnames = loadEnvironments().flatMap((env) =>
+  const environments = loadEnvironments();
+  const hostnames = environments.flatMap((env) =>
     env.backend.type === 'cloud' ? [env.backend.hostname ?? 'app.terraform.io'] : [],
   );
   return {
@@ -34,6 +36,8 @@ function deps(): WorkflowDeps {
     preflight: (stack, stateFile) => checkMigration({ stack, stateFile }),
     say: (line) => process.stderr.write(`deploy: ${line}\n`),
     cloudHostnames: [...new Set(hostnames)],
+    environments,
+    now: () => new Date(),
   };
 }
 
@@ -48,17 +52,38 @@ function parseStates(values: string[]): Record<string, string> {
   );
 }
 
+function windowMinutes(value: string): number {
+  const minutes = Number(value);
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440) {
+    throw new DeployStop(`--window-minutes ${value}: give whole minutes, 0 to 1440`);
+  }
+  return minutes;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { 'auto-approve': { type: 'boolean', default: false }, state: { type: 'string', multiple: true } },
+    options: {
+      'auto-approve': { type: 'boolean', default: false },
+      state: { type: 'string', multiple: true },
+      'force-window': { type: 'boolean', default: false },
+      'window-minutes': { type: 'string', default: String(DEFAULT_WINDOW_MINUTES) },
+    },
   });
   if (command === 'diff') return diff(positionals[0], deps());
-  if (command !== 'deploy' || positionals.length > 0)
-    throw new DeployStop(`unexpected argument "${positionals[0] ?? command}"`);
-  await deploy({ autoApprove: values['auto-approve'], states: parseStates(values.state ?? []) }, deps());
+  if (command !== 'deploy') throw new DeployStop(`unexpected argument "${command}"`);
+  await deploy(
+    {
+      autoApprove: values['auto-approve'],
+      states: parseStates(values.state ?? []),
+      stacks: positionals,
+      forceWindow: values['force-window'],
+      windowMinutes: windowMinutes(values['window-minutes']),
+    },
+    deps(),
+  );
   return 0;
 }
 
@@ -67,6 +92,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     const parseError = (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
     if (!(error instanceof DeployStop) && !parseError) throw error;
     process.stderr.write(

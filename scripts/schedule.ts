@@ -2,7 +2,7 @@
 // The coming scale-up / scale-down runs in the configured zone and in UTC (help/schedule.md).
 import { parseArgs } from 'node:util';
 import { ConfigError, loadEnvironments } from '../environments';
-import { upcomingRuns } from './schedule/occurrences';
+import { upcomingDeadlines, upcomingRuns } from './schedule/occurrences';
 import { renderMarkdown, renderText } from './schedule/render';
 import { timeZoneWarnings } from './schedule/warnings';
 
@@ -39,6 +39,7 @@ function main(argv: string[]): void {
     from,
     days,
     runs: upcomingRuns(config.scheduler, from, days),
+    deadlines: upcomingDeadlines(config, from, days),
     warnings: timeZoneWarnings(config.scheduler, from),
   };
   process.stdout.write(values.markdown ? renderMarkdown(preview) : renderText(preview));

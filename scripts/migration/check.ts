@@ -35,6 +35,18 @@ function adopt(config: StackJson, resources: StateResource[]) {
   return { resources: placed, adopted, imports: imports ?? [], planned: targets.size > 0 ? rest : config };
 }
 
+/** A state with neither a legacy resource nor one of the stack's own (empty, or another workspace). */
+function requireSomethingToTakeOver(options: CheckOptions, resources: StateResource[], stack: StackJson): void {
+  const own = new Set(
+    Object.entries(stack.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`)),
+  );
+  const managed = resources.filter((r) => r.mode === 'managed');
+  if (managed.some((r) => LEGACY_ADDRESS.test(r.address) || own.has(r.address))) return;
+  throw new StateFileError(
+    `${options.stateFile} holds no legacy resource (module.<service>_scheduler.*, module.slack_notifier.*, module.cloudwatch.*) and none of stack ${options.stack}'s own: it is empty or from another workspace. Pull the state of the legacy workspace ecs-scheduler-${options.stack} (help/migration.md)`,
+  );
+}
+
 export async function checkMigration(options: CheckOptions): Promise<MigrationReport> {
   if (!stackNames().includes(options.stack)) {
     throw new StateFileError(`--stack ${options.stack}: no such stack; the app has ${stackNames().join(', ')}`);
@@ -42,16 +54,12 @@ export async function checkMigration(options: CheckOptions): Promise<MigrationRe
   const state = readStateFile(options.stateFile);
   const mismatch = environmentMismatch(options.stack, state.resources);
   if (mismatch) throw new StateFileError(`${options.stateFile}: ${mismatch}`);
-  if (!state.resources.some((r) => r.mode === 'managed' && LEGACY_ADDRESS.test(r.address))) {
-    throw new StateFileError(
-      `${options.stateFile} holds no legacy resource (module.<service>_scheduler.*, module.slack_notifier.*, module.cloudwatch.*): it is empty or from another workspace. Pull the state of the legacy workspace ecs-scheduler-${options.stack} (help/migration.md)`,
-    );
-  }
   const toolchain = findToolchain({ offline: false });
   if (toolchain instanceof ToolchainMissing) {
     throw new StateFileError(`the check runs terraform plan offline, and ${toolchain.message}`);
   }
   return withSynthesizedStack(options.stack, async (dir, synthesized) => {
+    requireSomethingToTakeOver(options, state.resources, options.config ?? synthesized);
     const { resources, adopted, imports, planned } = adopt(options.config ?? synthesized, state.resources);
     const offline = await planStack(
       toolchain,

@@ -23,7 +23,8 @@ export class StateFileError extends Error {
   override name = 'StateFileError';
 }
 
-const HOW_TO_GET = 'give the output of `terraform state pull > state.json` or `terraform show -json > state.json`';
+const HOW_TO_GET =
+  'give the output of `npm run state:pull -- <env>` (or `terraform state pull > state.json` run on its own, after `terraform init`), or of `terraform show -json > state.json`';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -86,11 +87,31 @@ function fromShowJson(doc: Json, file: string): StateResource[] {
   return walk(isObject(values) ? values.root_module : undefined);
 }
 
+// eslint-disable-next-line no-control-regex -- terraform colours its progress lines
+const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
+
+/** Why a file that is not JSON at all begins with text: usually another command's output. */
+function leadingTextProblem(text: string, file: string): string | undefined {
+  const body = text.replace(/^\uFEFF/, '').replace(ANSI_ESCAPE, '');
+  const first = body.trimStart();
+  if (first === '') return `${file} is empty; ${HOW_TO_GET}`;
+  if (first.startsWith('{')) return undefined;
+  const line = first.split('\n', 1)[0]!.trim();
+  const quoted = `'${line.length > 60 ? `${line.slice(0, 60)}...` : line}'`;
+  const fromInit = /^(Initializing|Terraform has been successfully initialized|- |Upgrading|Reusing)/.test(line);
+  const cause = fromInit
+    ? "terraform init's output got into the file (init prints its progress on stdout)"
+    : 'something other than the state was written into the file';
+  return `${file} starts with ${quoted}, not with the state's "{": ${cause}. Pull the state alone: \`npm run state:pull -- <env>\` (help/migration.md), or run \`terraform init\` first and then \`terraform state pull > ${file}\` as a separate command`;
+}
+
 export function parseState(text: string, file: string): ParsedState {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (error) {
+    const leading = leadingTextProblem(text, file);
+    if (leading) throw new StateFileError(leading);
     throw new StateFileError(`${file} is not JSON (${(error as Error).message}); ${HOW_TO_GET}`);
   }
   if (!isObject(doc)) throw new StateFileError(`${file} is not a Terraform state object; ${HOW_TO_GET}`);

@@ -1,12 +1,18 @@
 // The coming scale-up / scale-down runs of an environment's schedules: each local wall-clock time
 // of the configured zone, on the configured weekdays, as the instant EventBridge Scheduler fires it.
 // The zone arithmetic is the notifier's own (wave times), so the preview and the waves agree.
-import { weekdaySet, type WeeklyTime } from '../../shared/weekly-time';
+import { timeAfter, weekdaySet, type WeeklyTime } from '../../shared/weekly-time';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { wallClock } from '../../functions/shared/wall-clock';
 import { zonedTime } from '../../functions/slack-notifier/waves';
 
 export type Action = 'scale-up' | 'scale-down';
+
+/** What `upcomingRuns` reads of a scheduler config (the legacy's schedule has the same shape). */
+export type ScheduleTimes = Pick<
+  EnvironmentConfig['scheduler'],
+  'timezone' | 'scaleUp' | 'scaleDown' | 'flexibleWindowMinutes'
+>;
 
 export interface Run {
   action: Action;
@@ -30,7 +36,7 @@ export function utcOffsetMinutes(date: string, timeZone: string): number {
 }
 
 /** Runs whose window opens in [from, from + days), in time order. */
-export function upcomingRuns(scheduler: EnvironmentConfig['scheduler'], from: Date, days: number): Run[] {
+export function upcomingRuns(scheduler: ScheduleTimes, from: Date, days: number): Run[] {
   const { timezone } = scheduler;
   const waves: [Action, WeeklyTime][] = [
     ['scale-up', scheduler.scaleUp],
@@ -63,4 +69,32 @@ export function upcomingRuns(scheduler: EnvironmentConfig['scheduler'], from: Da
     }
   }
   return runs.sort((a, b) => a.at.getTime() - b.at.getTime() || a.action.localeCompare(b.action));
+}
+
+/** A wave's deadline run: the notifier's schedule that closes the wave `waveGraceMinutes` after it. */
+export interface DeadlineRun {
+  action: Action;
+  /** The wave it closes. */
+  wave: Run;
+  /** Local wall-clock time of the deadline, `HH:MM` (exact: mode OFF). */
+  localTime: string;
+  at: Date;
+}
+
+/** Deadline runs in [from, from + days), in time order: each wave's, on the wave's local date. */
+export function upcomingDeadlines(config: EnvironmentConfig, from: Date, days: number): DeadlineRun[] {
+  const grace = config.slackNotifier.waveGraceMinutes;
+  // A deadline shortly after `from` can belong to a wave that started before it.
+  const waves = upcomingRuns(config.scheduler, new Date(from.getTime() - grace * 60_000), days + 1);
+  return waves
+    .map((wave) => {
+      const localTime = timeAfter(wave.localTime, grace);
+      return {
+        action: wave.action,
+        wave,
+        localTime,
+        at: new Date(zonedTime(wave.localDate, localTime, config.scheduler.timezone)),
+      };
+    })
+    .filter((d) => d.at >= from && d.at.getTime() < from.getTime() + days * DAY_MS);
 }

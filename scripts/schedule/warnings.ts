@@ -11,7 +11,7 @@ const hhmm = (minute: number) =>
 
 export function timeZoneWarnings(scheduler: EnvironmentConfig['scheduler'], at: Date): string[] {
   const offset = utcOffsetMinutes(at.toISOString().slice(0, 10), scheduler.timezone);
-  if (offset === 0) return [];
+  if (offset === 0 || scheduler.nightTimesIntended) return [];
   const found: string[] = [];
   for (const [field, when] of [
     ['scaleUp', scheduler.scaleUp],
@@ -23,7 +23,8 @@ export function timeZoneWarnings(scheduler: EnvironmentConfig['scheduler'], at: 
     if (isNight(local) && isWorkingHours(ifItWereUtc)) {
       found.push(
         `scheduler.${field}.time "${when.time}" runs at ${when.time} ${scheduler.timezone}, at night. Times are local wall-clock times: ` +
-          `if "${when.time}" was meant as UTC, write "${hhmm(ifItWereUtc)}" (the legacy's mistake: cron(0 0 ...) with Asia/Seoul fired at 00:00 KST, not 09:00)`,
+          `if "${when.time}" was meant as UTC, write "${hhmm(ifItWereUtc)}" (the legacy's mistake: cron(0 0 ...) with Asia/Seoul fired at 00:00 KST, not 09:00); ` +
+          'if night is meant, set scheduler.nightTimesIntended: true',
       );
     }
   }

@@ -1,0 +1,111 @@
+// `npm run slack-receiver`: the README's invoke examples post to it, offline, and it prints what
+// Slack would show.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { renderSlackMessage } from '../scripts/slack-receiver/render';
+
+const ROOT = path.join(__dirname, '..');
+
+/** Resolves with everything the child printed once `pattern` appears on its stdout. */
+function waitForOutput(child: ChildProcess, pattern: RegExp, seen: { text: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (pattern.test(seen.text)) {
+        child.stdout?.off('data', check);
+        resolve(seen.text);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) =>
+      reject(new Error(`receiver exited (${code}) before printing ${pattern}: ${seen.text}`)),
+    );
+    check();
+  });
+}
+
+describe('npm run slack-receiver', () => {
+  let receiver: ChildProcess;
+  const seen = { text: '' };
+  let url = '';
+
+  beforeAll(async () => {
+    receiver = spawn(process.execPath, ['--import', 'tsx', 'scripts/slack-receiver.ts', '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    receiver.stdout!.on('data', (chunk: Buffer) => (seen.text += chunk.toString('utf8')));
+    const banner = await waitForOutput(receiver, /listening on (\S+) /, seen);
+    url = /listening on (\S+) /.exec(banner)![1]!;
+  }, 60_000);
+
+  afterAll(async () => {
+    if (receiver.exitCode !== null) return;
+    const exited = new Promise((resolve) => receiver.once('exit', resolve));
+    receiver.kill('SIGTERM');
+    await exited;
+  });
+
+  /** The README's `npm run invoke` examples, as written there (continuation lines joined). */
+  function readmeInvokeExamples(): string[][] {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\\\n\s*/g, '');
+    return readme
+      .split('\n')
+      .filter((line) => line.startsWith('npm run invoke -- '))
+      .map((line) => line.slice('npm run invoke -- '.length).trim().split(/\s+/));
+  }
+
+  it('shows what Slack would for each invoke example of the README, run as written there', async () => {
+    const examples = readmeInvokeExamples();
+    expect(examples.map((args) => args[0])).toEqual(['alert-service', 'slack-notifier']);
+    const outputs: unknown[] = [];
+    for (const args of examples) {
+      expect(args).toContain('http://127.0.0.1:8080/hook');
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/invoke.ts', ...args.map((a) => (a === 'http://127.0.0.1:8080/hook' ? url : a))],
+        { cwd: ROOT },
+      );
+      outputs.push(JSON.parse(stdout));
+    }
+    expect(outputs[0]).toEqual({ records: 1, delivered: 1 });
+    expect(outputs[1]).toEqual([
+      { batchItemFailures: [] },
+      expect.objectContaining({ posted: true, reported: 1, missing: 19 }),
+    ]);
+    const shown = await waitForOutput(
+      receiver,
+      /--- message 2: POST \/hook -> 200\n[\s\S]*No UpdateService call seen/,
+      seen,
+    );
+    expect(shown).toContain('notification text: 🚨 *[OTT 인프라 감지]* 상태가 *ALARM*로 변경되었습니다.');
+    expect(shown).toContain('attachment (#eb4034):\n  | 경보 상세: OTT-Aurora-Cluster-CPU-Utilization-High');
+    expect(shown).toContain('  # ⚠️ ECS Scheduled Scaling Summary: dev');
+  }, 120_000);
+
+  it('answers a body that is not a JSON object as Slack does: 400 invalid_payload', async () => {
+    const response = await fetch(url, { method: 'POST', body: 'not json' });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe('invalid_payload');
+    await waitForOutput(receiver, /-> 400\ninvalid_payload/, seen);
+  }, 60_000);
+});
+
+describe('the rendering', () => {
+  it('shows the fallback text, header, sections with fields, context and dividers', () => {
+    const body = JSON.stringify({
+      text: 'fallback',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'Title' } },
+        { type: 'section', text: { type: 'mrkdwn', text: '*bold*' }, fields: [{ text: 'a' }, { text: 'b' }] },
+        { type: 'divider' },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: 'small' }] },
+      ],
+    });
+    expect(renderSlackMessage(body)).toBe(
+      ['notification text: fallback', 'message:', '  # Title', '  *bold*', '  a  |  b', '  ----', '  small'].join('\n'),
+    );
+    expect(() => renderSlackMessage('[1]')).toThrow('not a JSON object');
+  });
+});
