@@ -1,8 +1,10 @@
 // The synthesized stacks, checked by the real terraform 1.x with hashicorp/aws 5.100.0, offline:
 // validate as synthesized, plan against an empty state, and the provider's account guard.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { buildApp, createApp } from '../main';
 import { planStack, validateStack } from '../scripts/terraform/plan';
 import { describeWithTerraform, TERRAFORM_TIMEOUT_MS } from './support/terraform';
@@ -57,6 +59,25 @@ describeWithTerraform('the synthesized stacks under the real terraform', (toolch
       expect(changes.filter((rc) => rc.change.actions.join() !== 'create').map((rc) => rc.address)).toEqual([]);
       expect(changes.map((rc) => rc.address).sort()).toEqual(declared(json).sort());
       expect(awsCalls).toEqual(['GetCallerIdentity']);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it(
+    'terraform validate accepts the HCL review copies of both stacks (npm run synth:hcl), with no warning',
+    async () => {
+      const review = path.join(outdir, 'hcl-review');
+      await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/synth-hcl.ts'], {
+        cwd: path.join(__dirname, '..'),
+        env: { ...process.env, HCL_REVIEW_DIR: review },
+      });
+      for (const stack of STACKS) {
+        const hcl = readFileSync(path.join(review, stack, 'cdk.tf'), 'utf8');
+        expect(hcl).toMatch(/replace_triggered_by = \[\s*aws_lambda_function\.cloudwatch_alert_service\.arn/);
+        const result = await validateStack(toolchain, { dir: path.join(review, stack), file: 'cdk.tf' });
+        expect({ stack, diagnostics: result.diagnostics }).toEqual({ stack, diagnostics: [] });
+        expect(result.valid).toBe(true);
+      }
     },
     TERRAFORM_TIMEOUT_MS,
   );

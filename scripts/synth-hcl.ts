@@ -13,7 +13,8 @@ import { ConfigError } from '../environments';
 import { buildApp } from '../main';
 import { reviewCopy } from './hcl-review/review-copy';
 
-export const REVIEW_DIR = path.join('cdktf.out', 'hcl-review');
+/** Where the review copies go; HCL_REVIEW_DIR moves them (tests). */
+export const REVIEW_DIR = process.env.HCL_REVIEW_DIR ?? path.join('cdktf.out', 'hcl-review');
 
 async function main(): Promise<void> {
   const scratch = `${REVIEW_DIR}.partial`;
