@@ -65,6 +65,7 @@ describe('npm run synth with a mistake in environments/common.ts', () => {
       'constructs',
       'environments',
       'functions',
+      'shared',
       'scripts',
     ]) {
       cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
