@@ -10,7 +10,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { defaultBatchSize, NOTIFIER_QUEUE_RETENTION_SECONDS, queueVisibilityTimeout } from './queue-settings';
+import { defaultBatchSize, queueRetentionSeconds, queueVisibilityTimeout } from './queue-settings';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
@@ -89,7 +89,7 @@ export class SlackNotifier extends Construct {
 
     this.queue = new SqsQueue(this, 'queue', {
       name: names.queue,
-      messageRetentionSeconds: NOTIFIER_QUEUE_RETENTION_SECONDS,
+      messageRetentionSeconds: queueRetentionSeconds(settings.queueRetentionHours),
       visibilityTimeoutSeconds: queueVisibilityTimeout(settings.functionTimeoutSeconds, settings.batchingWindowSeconds),
       receiveWaitTimeSeconds: 0,
       sqsManagedSseEnabled: true,

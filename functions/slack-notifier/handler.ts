@@ -40,6 +40,9 @@ import {
 
 export const SERVICE_NAME = 'slack-notifier';
 
+/** Minutes a wave's own deadline close (async, retried by Lambda) gets before its wave counts as late. */
+export const CLOSE_SLACK_MINUTES = 5;
+
 export interface HandlerDeps extends SlackHandlerDeps<Settings> {
   /** Default: wave-manifest.json beside the bundled code (written at synth time). */
   manifest?: WaveManifest;
@@ -61,8 +64,10 @@ export type CloseWaveEvent = z.infer<typeof closeWaveEventSchema>;
 
 export interface CloseWaveOutcome {
   wave: string;
-  /** False when the wave had already been posted. */
+  /** False when the wave had already been posted, or the notifier is paused. */
   posted: boolean;
+  /** The rollback switch is off: nothing posted; the wave is posted, late, once its results are read. */
+  paused?: true;
   reported: number;
   missing: number;
 }
@@ -76,6 +81,8 @@ export interface SlackNotifierHandler {
 interface Arrival {
   result: ScalingResult;
   messageId: string;
+  /** SQS's ApproximateReceiveCount: 1 on the first receive. */
+  receiveCount: number;
 }
 
 interface Group {
@@ -96,6 +103,8 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
   const store = new WaveStore(deps.dynamodb ?? new DynamoDBClient({}), settings.tableName, settings.environment);
   const now = deps.now ?? Date.now;
   const expected = expectedServices(manifest);
+  /** From when a still open wave counts as late: its deadline, plus time for the close to run first. */
+  const overdueAt = (wave: Wave) => wave.nominal + (manifest.waveGraceMinutes + CLOSE_SLACK_MINUTES) * 60_000;
   const services = new Map(manifest.services.map((s) => [serviceKey(s), s]));
 
   /** The wave of a call; calls of no wave are gathered per local day. */
@@ -106,8 +115,11 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
     return { key: { id: `unscheduled@${wallClock(at, manifest.timezone).date}`, expiresAt: expiry(at) }, arrivals: [] };
   };
 
-  /** Claims a post, posts what the wave holds, and marks it reported; the claim ends with the invocation. */
-  async function post(group: Group, lease: Lease, context: Context): Promise<PostOutcome> {
+  /**
+   * Claims a post, posts what the wave holds, and marks it reported; the claim ends with the invocation.
+   * `late`: the wave's deadline has passed (the summary says so).
+   */
+  async function post(group: Group, lease: Lease, context: Context, late = false): Promise<PostOutcome> {
     const until = now() + context.getRemainingTimeInMillis();
     const close = lease === 'closeLease';
     const claimed = close
@@ -131,6 +143,7 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
             ...(group.wave ? { wave: waveLabel(group.wave, settings.timeZone) } : {}),
             results,
             missing,
+            ...(late ? { lateAt: now() } : {}),
           }),
           { ...deps.delivery, webhookUrl, deadline: deadlineOf(context), logger },
         );
@@ -171,12 +184,20 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
         return false;
       }
       const waiting = expected.filter((key) => !state.services.has(key)).length;
-      if (waiting > 0) {
+      const overdue = group.wave !== undefined && now() >= overdueAt(group.wave);
+      if (waiting > 0 && !overdue) {
         logger.info('Results recorded; the wave waits for more services', { ...log, waiting });
         return true;
       }
+      if (waiting > 0 && group.arrivals.every((a) => a.receiveCount <= 1)) {
+        // Past its deadline (the notifier was paused, or the close did not run): the rest of the wave
+        // is likely in the same backlog. Its records come back once, after the visibility timeout,
+        // by when the other batches are recorded, so the wave gets one late summary, not several.
+        logger.info('Wave is past its deadline; its records return once before the late summary', { ...log, waiting });
+        return false;
+      }
       // Held: claimed by another invocation after our write, so its summary includes our results.
-      return settled(await post(group, 'closeLease', context));
+      return settled(await post(group, 'closeLease', context, overdue));
     }
     if (results.every((r) => state.reported.has(r.eventId))) return true;
     if (leaseLive(state.followUpLease, now())) {
@@ -200,7 +221,11 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
     const arrivals: Arrival[] = [];
     const read = (record: SQSRecord) => {
       try {
-        arrivals.push({ result: readScalingResult(record.body), messageId: record.messageId });
+        arrivals.push({
+          result: readScalingResult(record.body),
+          messageId: record.messageId,
+          receiveCount: Number(record.attributes?.ApproximateReceiveCount) || 1,
+        });
       } catch (error) {
         const reason = error instanceof UnreadableRecord ? error.message : `unexpected ${String(error)}`;
         logger.error('Record could not be read; it returns to the queue', { messageId: record.messageId, reason });
@@ -251,6 +276,13 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
     const wave = waveToClose(manifest, action, at);
     if (!wave) throw new Error(`no ${action} wave is scheduled in the week before ${new Date(at).toISOString()}`);
     const group = waveGroup(wave);
+    if (settings.paused) {
+      // The results wait in the queue: closing now would call every service "no call seen".
+      logger.warn('Notifier paused (slackNotifier.enabled is false); the wave is posted late when re-enabled', {
+        wave: group.key.id,
+      });
+      return { wave: group.key.id, posted: false, paused: true, reported: 0, missing: 0 };
+    }
     const outcome = await post(group, 'closeLease', context);
     if (outcome.status === 'posted') {
       return { wave: group.key.id, posted: true, reported: outcome.reported, missing: outcome.missing };
