@@ -17,6 +17,7 @@ import path from 'node:path';
 import * as z from 'zod/mini';
 import { deadlineOf, deliverAll, type DeliveryOutcome, type SlackHandlerDeps } from '../shared/deliver';
 import { createLogger } from '../shared/logger';
+import { DELIVERY_DEFAULTS } from '../shared/slack-webhook';
 import { wallClock } from '../shared/wall-clock';
 import { webhookUrlFromSecret } from '../shared/webhook-url';
 import { readScalingResult, type ScalingResult, UnreadableRecord } from './cloudtrail';
@@ -42,6 +43,9 @@ export const SERVICE_NAME = 'slack-notifier';
 
 /** Minutes a wave's own deadline close (async, retried by Lambda) gets before its wave counts as late. */
 export const CLOSE_SLACK_MINUTES = 5;
+
+/** At most this many copies of one summary may reach Slack in any single fault (the 2nd says so). */
+export const MAX_MAYBE_POSTS = DELIVERY_DEFAULTS.maxUnconfirmed;
 
 export interface HandlerDeps extends SlackHandlerDeps<Settings> {
   /** Default: wave-manifest.json beside the bundled code (written at synth time). */
@@ -126,6 +130,16 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
       ? await store.claimClose(group.key, now(), until)
       : await store.claimFollowUp(group.key, now(), until);
     if (!claimed) return { status: 'held' };
+    const what = close ? 'summary' : 'follow-up';
+    const maybePosted = close ? claimed.closeUnconfirmed : claimed.followUpUnconfirmed;
+    if (maybePosted >= MAX_MAYBE_POSTS) {
+      // Slack may hold it twice already: a third copy would teach people to ignore the channel.
+      await store.release(group.key, lease, until);
+      return {
+        status: 'failed',
+        reason: `the ${what} of ${group.key.id} may already be in Slack ${maybePosted} times (sent, no answer, or its poster stopped); not posting it again: check the channel (help/troubleshooting.md)`,
+      };
+    }
     let results: ScalingResult[];
     let missing: ExpectedService[];
     let outcome: DeliveryOutcome | undefined;
@@ -145,7 +159,15 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
             missing,
             ...(late ? { lateAt: now() } : {}),
           }),
-          { ...deps.delivery, webhookUrl, deadline: deadlineOf(context), logger },
+          {
+            ...deps.delivery,
+            webhookUrl,
+            deadline: deadlineOf(context),
+            logger,
+            // One maybe-post in all is retried once; every copy after a maybe-post carries the note.
+            maxUnconfirmed: MAX_MAYBE_POSTS - maybePosted,
+            mayRepeat: maybePosted > 0,
+          },
         );
       }
     } catch (error) {
@@ -153,8 +175,9 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
       throw error;
     }
     if (!outcome?.delivered) {
-      // Nothing to post (another follow-up had it all), or Slack refused: give the claim back.
-      await store.release(group.key, lease, until);
+      // Nothing to post (another follow-up had it all), or Slack refused: give the claim back,
+      // counting the attempts Slack may have posted.
+      await store.release(group.key, lease, until, outcome?.unconfirmed ?? 0);
       return outcome ? { status: 'failed', reason: outcome.reason } : { status: 'posted', reported: 0, missing: 0 };
     }
     // Posted: a failure from here must not release the claim (a retry would post at once again); the
