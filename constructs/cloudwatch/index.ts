@@ -18,6 +18,7 @@ import { webhookSecretReference } from '../shared/webhook-secret';
 import { adoptLegacyResources, ALLOW_SNS_STATEMENT_ID, legacyImportIds } from './adopt-legacy';
 import { AlarmTopic } from './alarm-topic';
 import { createAlarms } from './alarms';
+import { deliveryTable } from './delivery-table';
 import { alertServiceEnvironment } from './function-environment';
 import { cloudwatchLogicalId as logicalId, cloudwatchNames } from './names';
 
@@ -74,6 +75,11 @@ export class Cloudwatch extends Construct {
       ]),
     });
     failurePolicy.overrideLogicalId(logicalId('failurePolicy'));
+    const deliveries = deliveryTable(this, {
+      tableName: names.deliveryTable,
+      policyName: names.deliveryPolicy,
+      roleId: role.id,
+    });
 
     this.function = new BundledFunction(this, 'function', {
       source: 'alert-service',
@@ -86,7 +92,7 @@ export class Cloudwatch extends Construct {
       logGroupName: names.logGroup,
       logRetentionDays: settings.logRetentionDays,
       logicalIds: { function: logicalId('function'), logGroup: logicalId('logGroup') },
-      dependsOn: [basicExecution, secretPolicy],
+      dependsOn: [basicExecution, secretPolicy, deliveries.policy],
     });
     const fn = this.function.function;
 

@@ -25,6 +25,8 @@ export function cloudwatchNames(config: CloudwatchConfig, environment: string) {
     failurePolicy: `${team}-alert-failures-policy-${environment}`,
     failureQueue: `${team}-alert-service-failures-${environment}`,
     failureAlarm: `${team}-alert-service-failures-not-empty-${environment}`,
+    deliveryTable: `${team}-alert-deliveries-${environment}`,
+    deliveryPolicy: `${team}-alert-deliveries-policy-${environment}`,
     logGroup: `/${team}/${environment}/alert-service`,
     auroraAlarm: (key: keyof typeof LEGACY_ALARM_NAMES) => named(LEGACY_ALARM_NAMES[key]),
     ecsAlarm: (service: string, metric: 'cpu' | 'memory') => `${service}-ecs-${metric}-high-${environment}`,
@@ -52,6 +54,8 @@ export const CLOUDWATCH_RESOURCES = {
   failurePolicy: 'alert_failures_policy',
   asyncInvokeConfig: 'alert_service_async',
   failureAlarm: 'alert_service_failures_not_empty',
+  deliveryTable: 'alert_deliveries',
+  deliveryPolicy: 'alert_deliveries_policy',
 } as const;
 
 export function cloudwatchLogicalId(resource: keyof typeof CLOUDWATCH_RESOURCES): string {
