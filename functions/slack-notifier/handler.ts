@@ -7,7 +7,11 @@
 //   posting their wave, or Slack refused), are returned in batchItemFailures, to be received again.
 // * `{"closeWave": {"action": "scale-up", "scheduledTime": "..."}}` from the wave's deadline schedule:
 //   posts the wave if nobody has, naming the services that never reported. Failures throw, so Lambda
-//   retries the invocation and finally keeps it in the dead-letter queue.
+//   retries the invocation and finally keeps it in the dead-letter queue. While paused (the rollback
+//   switch) it posts nothing; a wave still open past its deadline is posted, marked late, when its
+//   records arrive.
+// Each summary counts its maybe-posts (sent without an answer, or a claimant that stopped mid-post):
+// a copy after one says it may repeat, and after two none is posted (help/architecture.md).
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
