@@ -196,6 +196,9 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
       wave: group.key.id,
       results: results.length,
       missing: missing.length,
+      ...(late ? { late } : {}),
+      // Copies Slack may also hold (each later one carried the "may repeat" note).
+      maybePosted: maybePosted + outcome.posts.reduce((sum, post) => sum + (post.unconfirmed ?? 0), 0),
     });
     return { status: 'posted', reported: results.length, missing: missing.length };
   }
