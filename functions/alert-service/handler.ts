@@ -48,11 +48,8 @@ export function createHandler(deps: HandlerDeps = {}): AlertServiceHandler {
   const settings: Settings = { ...fromEnv.settings, ...deps.settings };
   const webhookUrl = deps.webhookUrl ?? webhookUrlFromSecret();
   const now = deps.now ?? Date.now;
-  if (!settings.deliveriesTable) {
-    // An alarm must reach Slack even so: posted without the record, and a retry may repeat it.
-    logger.warn('DELIVERIES_TABLE is not set; alarms are posted without a delivery record, so a retry may repeat one');
-  }
-  const records = settings.deliveriesTable
+  let warnedNoRecords = false;
+  const ledger = settings.deliveriesTable
     ? new DeliveryRecords(deps.dynamodb ?? new DynamoDBClient({}), settings.deliveriesTable)
     : undefined;
 
@@ -64,9 +61,9 @@ export function createHandler(deps: HandlerDeps = {}): AlertServiceHandler {
     until: number,
   ): Promise<string | undefined> {
     let claim: Awaited<ReturnType<DeliveryRecords['claim']>> | undefined;
-    if (records && messageId) {
+    if (ledger && messageId) {
       try {
-        claim = await records.claim(messageId, now(), until);
+        claim = await ledger.claim(messageId, now(), until);
       } catch (error) {
         // The alarm matters more than the guard: post it, and say a retry may repeat it.
         logger.error('Delivery record unavailable; posting without it (a retry may repeat this alarm)', {
@@ -81,7 +78,7 @@ export function createHandler(deps: HandlerDeps = {}): AlertServiceHandler {
     if (claim?.status === 'held') return 'being posted by another invocation; retried to confirm';
     const maybePosted = claim?.unconfirmed ?? 0;
     if (maybePosted >= MAX_MAYBE_POSTS) {
-      await records!.release(messageId!, until, 0);
+      await ledger!.release(messageId!, until, 0);
       return `may already be in Slack ${maybePosted} times (sent, no answer, or its poster stopped); not posted again: check the channel (help/troubleshooting.md)`;
     }
     const outcome = await deliverAll([message], {
@@ -94,8 +91,8 @@ export function createHandler(deps: HandlerDeps = {}): AlertServiceHandler {
     });
     if (claim && messageId) {
       try {
-        if (outcome.delivered) await records!.delivered(messageId, until);
-        else await records!.release(messageId, until, outcome.unconfirmed);
+        if (outcome.delivered) await ledger!.delivered(messageId, until);
+        else await ledger!.release(messageId, until, outcome.unconfirmed);
       } catch (error) {
         // Posted or not, Slack's answer stands; an unrecorded post is counted when its lease runs out.
         logger.error('Delivery record not updated', { error: error as Error, delivered: outcome.delivered });
@@ -106,6 +103,13 @@ export function createHandler(deps: HandlerDeps = {}): AlertServiceHandler {
 
   return async (event, context) => {
     logger.addContext(context);
+    if (!ledger && !warnedNoRecords) {
+      // An alarm must reach Slack even so: posted without the record, and a retry may repeat it.
+      warnedNoRecords = true;
+      logger.warn(
+        'DELIVERIES_TABLE is not set; alarms are posted without a delivery record, so a retry may repeat one',
+      );
+    }
     const deadline = deadlineOf(context);
     const until = now() + context.getRemainingTimeInMillis();
     // Not an SNS event at all (a hand-made test event?): forwarded whole as one generic message.

@@ -59,7 +59,12 @@ export async function deliverAll(messages: SlackMessage[], setup: DeliverySetup)
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const unconfirmed = error instanceof SlackDeliveryError ? error.unconfirmed : 0;
-      logger.error('Slack post failed', { part: index + 1, of: messages.length, reason, unconfirmed });
+      logger.error('Slack post failed', {
+        part: index + 1,
+        of: messages.length,
+        reason,
+        ...(unconfirmed > 0 ? { unconfirmed } : {}),
+      });
       return { delivered: false, posts, reason, unconfirmed };
     }
   }
