@@ -439,6 +439,28 @@ describe('maybe delivered (sent, no answer)', () => {
     expect(noted()).toEqual([true]);
   });
 
+  it("a status that arrives with a body that never ends is Slack's answer, not a maybe-post", async () => {
+    const stalled = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.write('o'); // and never ends
+      });
+    });
+    await new Promise<void>((done) => stalled.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}${WEBHOOK_PATH}`;
+    try {
+      expect(await postToSlack(url, message, fast({ attemptTimeoutMs: 150 }))).toEqual({
+        status: 200,
+        attempts: 1,
+        waitedMs: 0,
+      });
+    } finally {
+      stalled.closeAllConnections();
+      await new Promise<void>((done) => stalled.close(() => done()));
+    }
+  });
+
   it('mayRepeat: every attempt carries the note, from the first', async () => {
     slack.answer({ status: 500 }, { status: 200 });
     await postToSlack(slack.url, message, fast({ mayRepeat: true }));

@@ -220,24 +220,26 @@ function attemptPost(webhookUrl: string, body: string, timeoutMs: number): Promi
       (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
-        const answer = () =>
+        // Once the status is here Slack has decided, even if the body is cut off or never ends.
+        answered = () =>
           settle(classify(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), response.headers));
         response.on('data', (chunk: Buffer) => {
           if (size < MAX_ANSWER_BYTES) chunks.push(chunk);
           size += chunk.length;
         });
-        response.on('end', answer);
-        // The status arrived: Slack decided, even if its body was cut off.
-        response.on('error', answer);
-        response.on('aborted', answer);
+        response.on('end', answered);
+        response.on('error', answered);
+        response.on('aborted', answered);
       },
     );
+    let answered: (() => void) | undefined;
     request.on('finish', () => {
       sent = true;
     });
-    request.on('error', (error) => settle(failed(describeNetworkError(error, sent))));
+    request.on('error', (error) => (answered ? answered() : settle(failed(describeNetworkError(error, sent)))));
     const timer = setTimeout(() => {
-      settle(failed(`no answer within ${timeoutMs} ms`));
+      if (answered) answered();
+      else settle(failed(`no answer within ${timeoutMs} ms`));
       request.destroy();
     }, timeoutMs);
     request.end(body);
