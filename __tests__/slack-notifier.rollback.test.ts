@@ -2,6 +2,7 @@
 // wave deadlines stop together, the queue keeps what arrives (queueRetentionHours), and switching
 // back on posts each kept wave once, marked late, with every result. Synth for the switch, then the
 // real handler against dynalite and the local Slack, driven as SQS would with a clock 2 h later.
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { dev } from '../environments/dev';
 import { startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
@@ -115,6 +116,25 @@ describe('the handler across a rollback', () => {
     expect(text).not.toContain('no call seen');
 
     // SQS delivers at least once: the same records again change nothing.
+    expect(failedIds(await resumed.handler(sqsEventFor(kept(services, 2)), context()))).toEqual([]);
+    expect(slack.posts).toHaveLength(1);
+  });
+
+  it('kept 10 days (queueRetentionHours up to 14 days): posted late once, and its record outlives the post by 7 days', async () => {
+    const resumed = waveHandler(table, slack.url, manifest);
+    resumed.clock.now = MONDAY_SCALE_UP + 10 * 24 * 3600_000;
+
+    expect(failedIds(await resumed.handler(sqsEventFor(kept(services)), context()))).toEqual([]);
+
+    expect(slack.posts).toHaveLength(1);
+    const item = await table.client.send(
+      new GetItemCommand({
+        TableName: table.tableName,
+        Key: { pk: { S: 'dev#scale-up@2026-11-23T00:00:00.000Z' }, sk: { S: 'wave' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(Number(item.Item?.expiresAt?.N)).toBeGreaterThanOrEqual(resumed.clock.now / 1000 + 7 * 24 * 3600);
     expect(failedIds(await resumed.handler(sqsEventFor(kept(services, 2)), context()))).toEqual([]);
     expect(slack.posts).toHaveLength(1);
   });

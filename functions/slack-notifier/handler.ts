@@ -118,7 +118,7 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
   /** The wave of a call; calls of no wave are gathered per local day. */
   const groupOf = (result: ScalingResult): Group => {
     const wave = waveOf(result, manifest);
-    if (wave) return waveGroup(wave);
+    if (wave) return waveGroup(wave, now());
     const at = Date.parse(result.eventTime);
     return { key: { id: `unscheduled@${wallClock(at, manifest.timezone).date}`, expiresAt: expiry(at) }, arrivals: [] };
   };
@@ -305,7 +305,7 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
     const at = scheduledTime === undefined ? now() : Date.parse(scheduledTime);
     const wave = waveToClose(manifest, action, at);
     if (!wave) throw new Error(`no ${action} wave is scheduled in the week before ${new Date(at).toISOString()}`);
-    const group = waveGroup(wave);
+    const group = waveGroup(wave, now());
     if (settings.paused) {
       // The results wait in the queue: closing now would call every service "no call seen".
       logger.warn('Notifier paused (slackNotifier.enabled is false); the wave is posted late when re-enabled', {
@@ -347,8 +347,9 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
   }) as SlackNotifierHandler;
 }
 
-function waveGroup(wave: Wave): Group {
-  return { key: { id: waveId(wave), expiresAt: expiry(wave.nominal) }, wave, arrivals: [] };
+/** A wave's items live WAVE_RETENTION_DAYS from its time, or from now for a wave kept in the queue longer. */
+function waveGroup(wave: Wave, now: number): Group {
+  return { key: { id: waveId(wave), expiresAt: expiry(Math.max(wave.nominal, now)) }, wave, arrivals: [] };
 }
 
 function expiry(at: number): number {
