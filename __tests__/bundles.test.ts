@@ -12,7 +12,12 @@ import { bundleFunction } from '../constructs/shared/bundle';
 import { waveManifestFiles } from '../constructs/slack-notifier/wave-manifest';
 import { parseEnvironment } from '../environments';
 import { dev } from '../environments/dev';
-import { LOCAL_AWS, startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
+import {
+  LOCAL_AWS,
+  startLocalDeliveriesTable,
+  startLocalWaveTable,
+  type LocalWaveTable,
+} from '../scripts/local-wave-table';
 import { notifierFixture } from './support/cloudtrail-events';
 import { startFakeSecretsManager, type FakeSecretsManager } from './support/fake-secrets-manager';
 import { startFakeSlack, type FakeSlack } from './support/slack-server';
@@ -25,15 +30,17 @@ const ZIP_BUDGET_BYTES = 150 * 1024;
 let slack: FakeSlack;
 let secrets: FakeSecretsManager;
 let waves: LocalWaveTable;
+let deliveries: LocalWaveTable;
 let workDir: string;
 beforeAll(async () => {
   slack = await startFakeSlack();
   secrets = await startFakeSecretsManager({ [SECRET_ID]: JSON.stringify({ webhook_url: slack.url }) });
   waves = await startLocalWaveTable();
+  deliveries = await startLocalDeliveriesTable();
   workDir = mkdtempSync(path.join(tmpdir(), 'bundle-run-'));
 });
 afterAll(async () => {
-  await Promise.all([slack.close(), secrets.close(), waves.close()]);
+  await Promise.all([slack.close(), secrets.close(), waves.close(), deliveries.close()]);
   rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -85,10 +92,23 @@ describe.each([
       'node:console',
       'node:crypto',
       'node:fs',
+      'node:http',
+      'node:https',
       'node:path',
     ],
   ],
-  ['alert-service', ['index.js'], ['@aws-sdk/client-secrets-manager', 'node:console', 'node:crypto']],
+  [
+    'alert-service',
+    ['index.js'],
+    [
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-secrets-manager',
+      'node:console',
+      'node:crypto',
+      'node:http',
+      'node:https',
+    ],
+  ],
 ])('the %s bundle', (name, files, expectedImports) => {
   const zip = readFileSync(deployedZip(name));
   const code = strFromU8(unzipSync(zip)['index.js']!);
@@ -120,8 +140,9 @@ describe('bundles run end to end', () => {
     const posts = slack.posts.length;
     const recorded = (await invokeBundle('slack-notifier', event, env)) as { batchItemFailures: unknown[] };
 
-    expect(recorded.batchItemFailures).toHaveLength(2);
-    expect(slack.posts).toHaveLength(posts); // 2 of dev's 20 services: the wave waits
+    // 2 unreadable records, and the 2 of a wave days past its deadline (returned once before a late summary).
+    expect(recorded.batchItemFailures).toHaveLength(4);
+    expect(slack.posts).toHaveLength(posts); // 2 of dev's 20 services: nothing posted yet
 
     const closed = await invokeBundle(
       'slack-notifier',
@@ -137,12 +158,19 @@ describe('bundles run end to end', () => {
     expect(post.body).toContain('2 succeeded, 0 failed, 18 with no call seen');
   });
 
-  it('alert-service: posts the alarm message', async () => {
+  it('alert-service: posts the alarm message once, recorded in DynamoDB through the SDK (a repeat posts nothing)', async () => {
     const event = JSON.parse(
       readFileSync(path.join(ROOT, '__tests__/fixtures/alert-service/aurora-cpu-alarm.json'), 'utf8'),
     ) as unknown;
     const posts = slack.posts.length;
-    await invokeBundle('alert-service', event, { ENVIRONMENT: 'dev', DISPLAY_TIMEZONE: 'Asia/Seoul' });
+    const env = {
+      ENVIRONMENT: 'dev',
+      DISPLAY_TIMEZONE: 'Asia/Seoul',
+      DELIVERIES_TABLE: deliveries.tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: deliveries.endpoint,
+    };
+    expect(await invokeBundle('alert-service', event, env)).toEqual({ records: 1, delivered: 1 });
+    expect(await invokeBundle('alert-service', event, env)).toEqual({ records: 1, delivered: 1 });
 
     expect(slack.posts).toHaveLength(posts + 1);
     expect(slack.posts.at(-1)!.body).toContain('OTT 인프라 감지');

@@ -252,6 +252,7 @@ describe('cloudwatch in the dev stack', () => {
       expect((fn.environment as { variables: Record<string, string> }).variables).toEqual({
         ENVIRONMENT: 'dev',
         DISPLAY_TIMEZONE: 'Asia/Seoul',
+        DELIVERIES_TABLE: 'ott-alert-deliveries-dev',
         SLACK_WEBHOOK_SECRET_ID: 'formation-lap/slack/webhook',
         POWERTOOLS_SERVICE_NAME: 'alert-service',
         POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -92,9 +92,9 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
     'slackNotifier.batchSize: batchSize 10 is below the 20 scheduled services, so every scaling wave would take several invocations to gather; use at least 20 or leave it out (default 40)',
   ],
   [
-    "`slackNotifier.maxReceiveCount` x the queue's visibility timeout (6 x `functionTimeoutSeconds` + `batchingWindowSeconds`) stays below the queue's 1 h retention, so a failing message reaches the DLQ instead of expiring",
-    parse((e) => (e.slackNotifier.maxReceiveCount = 10)),
-    "slackNotifier.maxReceiveCount: maxReceiveCount 10 x the queue's visibility timeout 660 s (6 x functionTimeoutSeconds + batchingWindowSeconds) is 6600 s, not below the queue's 1 h retention: a failing message would expire before reaching the dead-letter queue. Lower maxReceiveCount or functionTimeoutSeconds",
+    "`slackNotifier.maxReceiveCount` x the queue's visibility timeout (6 x `functionTimeoutSeconds` + `batchingWindowSeconds`) stays below the queue's retention (`queueRetentionHours`), so a failing message reaches the DLQ instead of expiring",
+    parse((e) => Object.assign(e.slackNotifier, { maxReceiveCount: 10, queueRetentionHours: 1 })),
+    "slackNotifier.maxReceiveCount: maxReceiveCount 10 x the queue's visibility timeout 660 s (6 x functionTimeoutSeconds + batchingWindowSeconds) is 6600 s, not below the queue's 1 h retention (queueRetentionHours): a failing message would expire before reaching the dead-letter queue. Lower maxReceiveCount or functionTimeoutSeconds, or raise queueRetentionHours",
   ],
   [
     "`slackNotifier.waveGraceMinutes` is at least the flexible window + the batching window (rounded up to minutes) + 5 min of CloudTrail delay, so a wave's calls can arrive before its deadline",

@@ -109,7 +109,7 @@ describe('deliverAll', () => {
     const outcome = await deliverAll(messages, setup({ webhookUrl: webhookUrlFromSecret({}) }));
 
     const reason = `${WEBHOOK_SECRET_ENV} is not set; the stack sets it to the webhook secret's ARN`;
-    expect(outcome).toEqual({ delivered: false, posts: [], reason });
+    expect(outcome).toEqual({ delivered: false, posts: [], reason, unconfirmed: 0 });
     expect(slack.posts).toHaveLength(0);
     expect(log.entries).toEqual([{ level: 'error', message: 'Slack webhook URL unavailable', extra: [{ reason }] }]);
   });
@@ -118,7 +118,7 @@ describe('deliverAll', () => {
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the case under test
     const outcome = await deliverAll(messages, setup({ webhookUrl: () => Promise.reject('no url today') }));
 
-    expect(outcome).toEqual({ delivered: false, posts: [], reason: 'no url today' });
+    expect(outcome).toEqual({ delivered: false, posts: [], reason: 'no url today', unconfirmed: 0 });
     expect(slack.posts).toHaveLength(0);
   });
 
@@ -131,6 +131,7 @@ describe('deliverAll', () => {
       delivered: false,
       posts: [{ status: 200, attempts: 1, waitedMs: 0 }],
       reason: 'Slack rejected the message: HTTP 400 invalid_blocks',
+      unconfirmed: 0,
     });
     expect(slack.posts.map((post) => post.json)).toEqual(messages.slice(0, 2));
     expect(log.entries.at(-1)).toEqual({
@@ -184,6 +185,7 @@ describe('deliverAll', () => {
       delivered: false,
       posts: [],
       reason: 'Slack delivery failed after 2 attempts; last: HTTP 503 service_unavailable',
+      unconfirmed: 0,
     });
     expect(slack.posts).toHaveLength(2);
   });
@@ -195,6 +197,7 @@ describe('deliverAll', () => {
       delivered: false,
       posts: [],
       reason: 'Slack delivery ran out of time before attempt 1',
+      unconfirmed: 0,
     });
     expect(slack.posts).toHaveLength(0);
   });

@@ -158,6 +158,7 @@ describe('the slack-notifier role', () => {
 
 describe('the alert-service role', () => {
   const roleId = 'cloudwatch_alert_exec';
+  const deliveries = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/ott-alert-deliveries-dev`;
   const checks: Check[] = [
     ['read its webhook secret', 'secretsmanager:GetSecretValue', secretArn('formation-lap/slack/webhook'), 'Allowed'],
     [
@@ -170,8 +171,18 @@ describe('the alert-service role', () => {
     ["send to the notifier's queue", 'sqs:SendMessage', queueArn('ecs-scheduler-alerts-dev'), 'Denied'],
     ['read its failures queue', 'sqs:ReceiveMessage', queueArn('ott-alert-service-failures-dev'), 'Denied'],
     ['publish to the alarm topic', 'sns:Publish', `arn:aws:sns:${REGION}:${ACCOUNT}:ott-db-alarm-topic-dev`, 'Denied'],
+    ['claim or record a delivery', 'dynamodb:UpdateItem', deliveries, 'Allowed'],
+    ['read a delivery record', 'dynamodb:GetItem', deliveries, 'Allowed'],
+    ['put or delete delivery records', 'dynamodb:DeleteItem', deliveries, 'Denied'],
+    ['scan its table', 'dynamodb:Scan', deliveries, 'Denied'],
+    [
+      "write the notifier's waves table",
+      'dynamodb:UpdateItem',
+      `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/ecs-scheduler-waves-dev`,
+      'Denied',
+    ],
   ];
-  it('reads only its secret and writes only its failures queue', async () => {
+  it('reads only its secret, writes only its failures queue and its deliveries table', async () => {
     expect(await findings(roleArn(stack, roleId), identityPoliciesOf(stack, roleId), checks)).toEqual([]);
   });
 });

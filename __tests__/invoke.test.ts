@@ -53,8 +53,16 @@ describe('npm run invoke', () => {
     ]);
 
     expect(result.code).toBe(0);
+    // Two unreadable records, and the readable one: its wave's deadline passed days ago, so it is
+    // returned once (as after a rollback) before a late summary; the close posts the wave with it.
     expect(JSON.parse(result.stdout)).toEqual([
-      { batchItemFailures: [{ itemIdentifier: expect.any(String) }, { itemIdentifier: expect.any(String) }] },
+      {
+        batchItemFailures: [
+          { itemIdentifier: expect.any(String) },
+          { itemIdentifier: expect.any(String) },
+          { itemIdentifier: expect.any(String) },
+        ],
+      },
       { wave: 'scale-up@2026-11-23T00:00:00.000Z', posted: true, reported: 1, missing: 19 },
     ]);
     expect(result.stderr).toContain('Record could not be read');
@@ -89,7 +97,8 @@ describe('npm run invoke', () => {
 
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout)).toEqual([
-        { batchItemFailures: [] },
+        // A record of a wave past its deadline is returned once before its late summary.
+        { batchItemFailures: [{ itemIdentifier: expect.any(String) }] },
         { wave: 'scale-down@2026-11-23T09:00:00.000Z', posted: true, reported: 1, missing: 19 },
       ]);
       expect(result.stderr).toContain('reading the webhook URL from secret "ecs-scheduler/dev/slack-webhook"');

@@ -85,11 +85,11 @@ describe('slack-notifier in the dev stack', () => {
     const queue = resourceOf(json, 'aws_sqs_queue', 'slack_notifier_alerts');
     const dlq = resourceOf(json, 'aws_sqs_queue', 'slack_notifier_alerts_dlq');
 
-    it('keeps the legacy queue name, with SSE-SQS and 1 h retention', () => {
+    it('keeps the legacy queue name, with SSE-SQS and 4 days retention (a rollback keeps the results)', () => {
       expect(queue).toMatchObject({
         name: 'ecs-scheduler-alerts-dev',
         sqs_managed_sse_enabled: true,
-        message_retention_seconds: 3600,
+        message_retention_seconds: 4 * 24 * 3600,
       });
     });
 
@@ -193,8 +193,11 @@ describe('slack-notifier in the dev stack', () => {
     });
 
     it.each([
-      [{ maxReceiveCount: 6 }, "maxReceiveCount 6 x the queue's visibility timeout 660 s"],
-      [{ functionTimeoutSeconds: 150 }, "maxReceiveCount 3 x the queue's visibility timeout 1200 s"],
+      [{ maxReceiveCount: 6, queueRetentionHours: 1 }, "maxReceiveCount 6 x the queue's visibility timeout 660 s"],
+      [
+        { functionTimeoutSeconds: 150, queueRetentionHours: 1 },
+        "maxReceiveCount 3 x the queue's visibility timeout 1200 s",
+      ],
     ])('rejects %j: a failing message would expire before reaching the DLQ', (change, message) => {
       expect(() => synthJson(withNotifier((n) => Object.assign(n, change)))).toThrow(message);
       expect(() => synthJson(withNotifier((n) => Object.assign(n, change)))).toThrow(
@@ -232,6 +235,7 @@ describe('slack-notifier in the dev stack', () => {
           ENVIRONMENT: 'dev',
           TIMEZONE: 'Asia/Seoul',
           WAVES_TABLE: 'ecs-scheduler-waves-dev',
+          PAUSED: 'false',
           SLACK_WEBHOOK_SECRET_ID: 'ecs-scheduler/dev/slack-webhook',
           POWERTOOLS_SERVICE_NAME: 'slack-notifier',
           POWERTOOLS_LOG_LEVEL: 'INFO',

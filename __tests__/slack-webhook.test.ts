@@ -15,6 +15,7 @@ import {
   SlackDeliveryError,
   type SlackMessage,
 } from '../functions/shared/slack-webhook';
+import { MAY_REPEAT_NOTE } from '../functions/shared/repeat-note';
 import { type FakeSlack, recordWait, refusedUrl, startFakeSlack, WEBHOOK_PATH } from './support/slack-server';
 
 const execFileAsync = promisify(execFile);
@@ -79,6 +80,16 @@ async function failureOf(promise: Promise<DeliveryReport>, url: string): Promise
     return error as SlackDeliveryError;
   }
   throw new Error(`expected the delivery to fail, it was delivered: ${JSON.stringify(report)}`);
+}
+
+/** Per request Slack received: whether it carried the "may repeat" note (text and first blocks). */
+function noted(): boolean[] {
+  return slack.posts.map((post) => {
+    const body = post.json as SlackMessage;
+    const inBlocks = JSON.stringify(body.blocks ?? []).includes(MAY_REPEAT_NOTE);
+    expect(body.text.startsWith(MAY_REPEAT_NOTE)).toBe(inBlocks);
+    return inBlocks;
+  });
 }
 
 function gapsMs(): number[] {
@@ -322,31 +333,33 @@ describe('fault matrix', () => {
     );
   });
 
-  it('a server that never answers within attemptTimeoutMs → timeout, retried, then "exhausted"', async () => {
+  it('a server that never answers within attemptTimeoutMs → maybe posted: retried once, with the note, then "unconfirmed"', async () => {
     slack.answer({ status: 200, delayMs: 60_000 });
     const retries: RetryNotice[] = [];
     const started = Date.now();
 
     const error = await failureOf(
-      postToSlack(slack.url, message, fast({ attemptTimeoutMs: 150, maxAttempts: 2, onRetry: (r) => retries.push(r) })),
+      postToSlack(slack.url, message, fast({ attemptTimeoutMs: 150, maxAttempts: 5, onRetry: (r) => retries.push(r) })),
       slack.url,
     );
 
     expect(Date.now() - started).toBeLessThan(15_000); // not the server's 60 s
-    expect(error.failure).toBe('exhausted');
+    expect(error.failure).toBe('unconfirmed');
+    expect(error.unconfirmed).toBe(2);
     expect(error.attempts).toBe(2);
     expect(slack.posts).toHaveLength(2);
+    expect(noted()).toEqual([false, true]);
     expect(retries).toHaveLength(1);
     expect(retries[0]?.waitMs).toBe(20);
-    // The reason text ("no answer within 150 ms") is checked in a plain Node realm below.
-    expect(error.message).toMatch(/^Slack delivery failed after 2 attempts; last: /);
+    expect(error.message).toMatch(/^Slack may have posted the message: 2 attempt\(s\) were sent and got no answer/);
   });
 
-  it('a slow answer followed by a prompt one → delivered on the retry', async () => {
+  it('a slow answer followed by a prompt one → delivered on the retry, which carries the note', async () => {
     slack.answer({ status: 200, delayMs: 60_000 }, { status: 200 });
     // Long enough for a prompt local answer on a loaded machine, far below the slow one's 60 s.
     const report = await postToSlack(slack.url, message, fast({ attemptTimeoutMs: 2_000 }));
-    expect(report).toEqual({ status: 200, attempts: 2, waitedMs: 20 });
+    expect(report).toEqual({ status: 200, attempts: 2, waitedMs: 20, unconfirmed: 1 });
+    expect(noted()).toEqual([false, true]);
   });
 
   it('an attempt is cut at the deadline even when attemptTimeoutMs is longer → "deadline"', async () => {
@@ -368,6 +381,107 @@ describe('fault matrix', () => {
     expect(error.failure).toBe('deadline');
     expect(error.attempts).toBe(0);
     expect(slack.posts).toHaveLength(0);
+  });
+});
+
+// Slack webhooks have no idempotency key: a post sent without an answer may be in the channel.
+describe('maybe delivered (sent, no answer)', () => {
+  it('Slack takes the post and drops the connection every time → 2 posts, the 2nd with the note, then "unconfirmed"', async () => {
+    slack.answer({ status: 200, drop: true });
+
+    const error = await failureOf(postToSlack(slack.url, message, fast({ maxAttempts: 6 })), slack.url);
+
+    expect(error.failure).toBe('unconfirmed');
+    expect(error.unconfirmed).toBe(2);
+    expect(error.status).toBeUndefined();
+    expect(slack.posts).toHaveLength(2);
+    expect(noted()).toEqual([false, true]);
+    expect(slack.posts[1]?.json).toMatchObject({ blocks: [{ type: 'context' }, ...(message.blocks ?? [])] });
+  });
+
+  it('dropped, then 200 → delivered on the 2nd post, which carries the note', async () => {
+    slack.answer({ status: 200, drop: true }, { status: 200 });
+
+    const report = await postToSlack(slack.url, message, fast());
+
+    expect(report).toEqual({ status: 200, attempts: 2, waitedMs: 20, unconfirmed: 1 });
+    expect(noted()).toEqual([false, true]);
+  });
+
+  it('a clean refusal between two drops does not count: drop, 500, drop → 3 requests, 2 maybe-posts, then "unconfirmed"', async () => {
+    slack.answer({ status: 200, drop: true }, { status: 500, body: 'internal_error' }, { status: 200, drop: true });
+
+    const error = await failureOf(postToSlack(slack.url, message, fast({ maxAttempts: 6 })), slack.url);
+
+    expect(error.failure).toBe('unconfirmed');
+    expect(error.unconfirmed).toBe(2);
+    expect(slack.posts).toHaveLength(3);
+    expect(noted()).toEqual([false, true, true]);
+  });
+
+  it("a clean failure keeps today's behaviour: 500 then 200 → no note; connection refused → retried to maxAttempts, nothing unconfirmed", async () => {
+    slack.answer({ status: 500 }, { status: 200 });
+    expect(await postToSlack(slack.url, message, fast())).toEqual({ status: 200, attempts: 2, waitedMs: 20 });
+    expect(noted()).toEqual([false, false]);
+
+    const url = await refusedUrl();
+    const error = await failureOf(postToSlack(url, message, fast({ maxAttempts: 4 })), url);
+    expect(error).toMatchObject({ failure: 'exhausted', attempts: 4, unconfirmed: 0 });
+  });
+
+  it('maxUnconfirmed: 1 (a maybe-post happened before) → one drop ends it, with no second request', async () => {
+    slack.answer({ status: 200, drop: true });
+
+    const error = await failureOf(
+      postToSlack(slack.url, message, fast({ maxUnconfirmed: 1, mayRepeat: true })),
+      slack.url,
+    );
+
+    expect(error).toMatchObject({ failure: 'unconfirmed', unconfirmed: 1, attempts: 1 });
+    expect(noted()).toEqual([true]);
+  });
+
+  it("a status that arrives with a body that never ends is Slack's answer, not a maybe-post", async () => {
+    const stalled = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.write('o'); // and never ends
+      });
+    });
+    await new Promise<void>((done) => stalled.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}${WEBHOOK_PATH}`;
+    try {
+      expect(await postToSlack(url, message, fast({ attemptTimeoutMs: 150 }))).toEqual({
+        status: 200,
+        attempts: 1,
+        waitedMs: 0,
+      });
+    } finally {
+      stalled.closeAllConnections();
+      await new Promise<void>((done) => stalled.close(() => done()));
+    }
+  });
+
+  it('mayRepeat: every attempt carries the note, from the first', async () => {
+    slack.answer({ status: 500 }, { status: 200 });
+    await postToSlack(slack.url, message, fast({ mayRepeat: true }));
+    expect(noted()).toEqual([true, true]);
+  });
+
+  it('a message without blocks (the alert) gets the note at the top of its text', async () => {
+    slack.answer({ status: 200, drop: true }, { status: 200 });
+    const alert: SlackMessage = {
+      text: '🚨 *[OTT 인프라 감지]* 상태가 *ALARM*로 변경되었습니다.',
+      attachments: [{ color: '#eb4034' }],
+    };
+
+    await postToSlack(slack.url, alert, fast());
+
+    expect(slack.posts.map((post) => (post.json as SlackMessage).text)).toEqual([
+      alert.text,
+      `${MAY_REPEAT_NOTE}\n${alert.text}`,
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@ import {
   defaultBatchSize,
   minimumWaveGraceMinutes,
   DYNAMODB_ITEM_BYTES,
-  NOTIFIER_QUEUE_RETENTION_SECONDS,
+  queueRetentionSeconds,
   queueVisibilityTimeout,
   waveItemBytes,
 } from '../shared/notifier-queue-settings';
@@ -15,7 +15,8 @@ import type { RuleViolation } from './rules';
 import type { EnvironmentConfig } from './schema';
 
 function notifierRules(env: EnvironmentConfig): RuleViolation[] {
-  const { batchSize, maxReceiveCount, functionTimeoutSeconds, batchingWindowSeconds } = env.slackNotifier;
+  const { batchSize, maxReceiveCount, functionTimeoutSeconds, batchingWindowSeconds, queueRetentionHours } =
+    env.slackNotifier;
   const services = env.scheduler.services.length;
   const found: RuleViolation[] = [];
   const waveBytes = waveItemBytes(env.scheduler.services);
@@ -34,10 +35,10 @@ function notifierRules(env: EnvironmentConfig): RuleViolation[] {
   // A message must be able to fail maxReceiveCount times before SQS's retention drops it,
   // or it vanishes instead of reaching the dead-letter queue.
   const visibility = queueVisibilityTimeout(functionTimeoutSeconds, batchingWindowSeconds);
-  if (maxReceiveCount * visibility >= NOTIFIER_QUEUE_RETENTION_SECONDS) {
+  if (maxReceiveCount * visibility >= queueRetentionSeconds(queueRetentionHours)) {
     found.push({
       path: ['slackNotifier', 'maxReceiveCount'],
-      message: `maxReceiveCount ${maxReceiveCount} x the queue's visibility timeout ${visibility} s (6 x functionTimeoutSeconds + batchingWindowSeconds) is ${maxReceiveCount * visibility} s, not below the queue's 1 h retention: a failing message would expire before reaching the dead-letter queue. Lower maxReceiveCount or functionTimeoutSeconds`,
+      message: `maxReceiveCount ${maxReceiveCount} x the queue's visibility timeout ${visibility} s (6 x functionTimeoutSeconds + batchingWindowSeconds) is ${maxReceiveCount * visibility} s, not below the queue's ${queueRetentionHours} h retention (queueRetentionHours): a failing message would expire before reaching the dead-letter queue. Lower maxReceiveCount or functionTimeoutSeconds, or raise queueRetentionHours`,
     });
   }
   return [...found, ...waveGraceRules(env)];

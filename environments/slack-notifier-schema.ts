@@ -23,8 +23,14 @@ export const slackNotifierSchema = z.strictObject({
   batchSize: wholeNumber('batchSize', 1, 10000),
   batchingWindowSeconds: wholeNumber('batchingWindowSeconds', 1, 300, 300, ' s'),
   maximumConcurrency: wholeNumber('maximumConcurrency', 2, 1000, 2),
-  /** The rollback switch: false stops the function from reading the queue (messages wait there). */
+  /**
+   * The rollback switch: false stops the function reading the queue (messages wait there, for
+   * queueRetentionHours) and pauses the wave deadline schedules; true again posts what waited, once per
+   * wave, marked late.
+   */
   enabled: z.boolean('enabled must be true or false').default(true),
+  /** How long the queue keeps a message: how long a rollback may last before results are lost. */
+  queueRetentionHours: wholeNumber('queueRetentionHours', 1, 336, 96, ' h'),
   maxReceiveCount: wholeNumber('maxReceiveCount', 1, 1000, 3),
   functionTimeoutSeconds: wholeNumber('functionTimeoutSeconds', 10, 900, 60, ' s'),
   memorySizeMb: wholeNumber('memorySizeMb', 128, 10240, 256, ' MB'),

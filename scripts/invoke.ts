@@ -51,6 +51,12 @@ const FUNCTIONS: Record<string, FunctionEntry> = {
         config,
         config.cloudwatch.webhookSecret,
       ),
+    // A local deliveries table of the same name.
+    local: async (_config, variables) => {
+      const { startLocalDeliveriesTable } = await import('./local-wave-table');
+      const table = await startLocalDeliveriesTable(variables.DELIVERIES_TABLE);
+      return { deps: { dynamodb: table.client }, close: () => table.close() };
+    },
   },
 };
 

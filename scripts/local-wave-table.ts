@@ -1,8 +1,10 @@
-// An in-memory DynamoDB (dynalite) on 127.0.0.1 holding a waves table keyed as the stack creates it:
-// for the slack-notifier tests and for `npm run invoke`, which never touches the deployed table.
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// An in-memory DynamoDB (dynalite) on 127.0.0.1 holding a waves table keyed as the stack creates it
+// (or the alert deliveries table): for the function tests and for `npm run invoke`, which never
+// touches the deployed tables.
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
+import { DELIVERIES_TABLE } from '../functions/alert-service/delivery-record';
 import { WAVE_TABLE } from '../functions/slack-notifier/waves';
 
 export interface LocalWaveTable {
@@ -17,7 +19,33 @@ export interface LocalWaveTable {
 /** Credentials and region the local server accepts (it checks neither). */
 export const LOCAL_AWS = { region: 'ap-northeast-2', accessKeyId: 'AKIALOCALEXAMPLE0000', secretAccessKey: 'local' };
 
-export async function startLocalWaveTable(tableName = 'ecs-scheduler-waves-local'): Promise<LocalWaveTable> {
+export function startLocalWaveTable(tableName = 'ecs-scheduler-waves-local'): Promise<LocalWaveTable> {
+  return startLocalTable({
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: WAVE_TABLE.partitionKey, AttributeType: 'S' },
+      { AttributeName: WAVE_TABLE.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: WAVE_TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: WAVE_TABLE.sortKey, KeyType: 'RANGE' },
+    ],
+  });
+}
+
+/** The alert-service's deliveries table (one item per SNS MessageId). */
+export function startLocalDeliveriesTable(tableName = 'ott-alert-deliveries-local'): Promise<LocalWaveTable> {
+  return startLocalTable({
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: DELIVERIES_TABLE.partitionKey, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: DELIVERIES_TABLE.partitionKey, KeyType: 'HASH' }],
+  });
+}
+
+async function startLocalTable(
+  table: Pick<CreateTableCommandInput, 'TableName' | 'AttributeDefinitions' | 'KeySchema'>,
+): Promise<LocalWaveTable> {
+  const tableName = table.TableName!;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -26,20 +54,7 @@ export async function startLocalWaveTable(tableName = 'ecs-scheduler-waves-local
     region: LOCAL_AWS.region,
     credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: WAVE_TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: WAVE_TABLE.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: WAVE_TABLE.partitionKey, KeyType: 'HASH' },
-        { AttributeName: WAVE_TABLE.sortKey, KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await client.send(new CreateTableCommand({ ...table, BillingMode: 'PAY_PER_REQUEST' }));
   return {
     endpoint,
     tableName,

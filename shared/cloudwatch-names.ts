@@ -32,6 +32,8 @@ export function cloudwatchNames(config: CloudwatchNaming, environment: string) {
     failureAlarm: `${team}-alert-service-failures-not-empty-${environment}`,
     errorsAlarm: `${team}-alert-service-errors-${environment}`,
     throttlesAlarm: `${team}-alert-service-throttles-${environment}`,
+    deliveryTable: `${team}-alert-deliveries-${environment}`,
+    deliveryPolicy: `${team}-alert-deliveries-policy-${environment}`,
     logGroup: `/${team}/${environment}/alert-service`,
     auroraAlarm: (key: keyof typeof LEGACY_ALARM_NAMES) => named(LEGACY_ALARM_NAMES[key]),
     ecsAlarm: (service: string, metric: 'cpu' | 'memory') => `${service}-ecs-${metric}-high-${environment}`,
@@ -61,6 +63,8 @@ export const CLOUDWATCH_RESOURCES = {
   failureAlarm: 'alert_service_failures_not_empty',
   errorsAlarm: 'alert_service_errors',
   throttlesAlarm: 'alert_service_throttles',
+  deliveryTable: 'alert_deliveries',
+  deliveryPolicy: 'alert_deliveries_policy',
 } as const;
 
 export function cloudwatchLogicalId(resource: keyof typeof CLOUDWATCH_RESOURCES): string {

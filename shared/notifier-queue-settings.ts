@@ -6,8 +6,10 @@ export function defaultBatchSize(serviceCount: number): number {
   return Math.min(10000, Math.max(10, 2 * serviceCount));
 }
 
-/** The notifier queue keeps messages 1 h (the spec's retention). */
-export const NOTIFIER_QUEUE_RETENTION_SECONDS = 3600;
+/** `slackNotifier.queueRetentionHours` (default 96: see help/configuration.md) in SQS's unit. */
+export function queueRetentionSeconds(hours: number): number {
+  return hours * 3600;
+}
 
 /** AWS's guidance: at least six times the function timeout, plus the batching window. */
 export function queueVisibilityTimeout(functionTimeoutSeconds: number, batchingWindowSeconds: number): number {

@@ -20,6 +20,8 @@ export interface CallSpec {
   eventId?: string;
   /** Default: `msg-<index>`. A repeat of an event comes in a message of its own. */
   messageId?: string;
+  /** SQS's ApproximateReceiveCount; default the fixture's (1). */
+  receiveCount?: number;
 }
 
 /** One SQS record per call, each a copy of the real-shape scale-up fixture with the call's values. */
@@ -47,7 +49,14 @@ export function sqsEventFor(calls: CallSpec[]): SQSEvent {
           responseElements: null,
         });
       }
-      return { ...template, messageId: call.messageId ?? `msg-${index}`, body: JSON.stringify(event) };
+      return {
+        ...template,
+        messageId: call.messageId ?? `msg-${index}`,
+        body: JSON.stringify(event),
+        ...(call.receiveCount === undefined
+          ? {}
+          : { attributes: { ...template.attributes, ApproximateReceiveCount: String(call.receiveCount) } }),
+      };
     }),
   };
 }

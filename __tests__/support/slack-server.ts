@@ -9,6 +9,11 @@ export interface ScriptedAnswer {
   headers?: Record<string, string>;
   /** Hold the answer this long (to provoke client timeouts). */
   delayMs?: number;
+  /**
+   * Take the whole post, then close the connection without answering: Slack posted it (or not), and
+   * the answer was lost. The post is recorded like any other.
+   */
+  drop?: true;
 }
 
 export interface RecordedPost {
@@ -49,6 +54,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       posts.push({ path: request.url ?? '', headers: request.headers, body, json, receivedAt: Date.now() });
       const answer = script[Math.min(served, script.length - 1)] ?? { status: 200, body: 'ok' };
       served += 1;
+      if (answer.drop) {
+        request.socket.destroy();
+        return;
+      }
       const send = () => {
         if (response.destroyed) return;
         response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });

@@ -19,6 +19,7 @@ import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
 import { webhookSecretReference } from '../shared/webhook-secret';
 import { adoptLegacyResources, ALLOW_SNS_STATEMENT_ID, legacyImportIds } from './adopt-legacy';
 import { createAlarms } from './alarms';
+import { deliveryTable } from './delivery-table';
 import { alertServiceEnvironment } from './function-environment';
 import { cloudwatchLogicalId as logicalId, cloudwatchNames } from '../../shared/cloudwatch-names';
 
@@ -90,6 +91,11 @@ export class Cloudwatch extends Construct {
       ]),
     });
     failurePolicy.overrideLogicalId(logicalId('failurePolicy'));
+    const deliveries = deliveryTable(this, {
+      tableName: names.deliveryTable,
+      policyName: names.deliveryPolicy,
+      roleId: role.id,
+    });
 
     this.function = new BundledFunction(this, 'function', {
       source: 'alert-service',
@@ -102,7 +108,7 @@ export class Cloudwatch extends Construct {
       logGroupName: names.logGroup,
       logRetentionDays: settings.logRetentionDays,
       logicalIds: { function: logicalId('function'), logGroup: logicalId('logGroup') },
-      dependsOn: [basicExecution, secretPolicy],
+      dependsOn: [basicExecution, secretPolicy, deliveries.policy],
     });
     const fn = this.function.function;
 

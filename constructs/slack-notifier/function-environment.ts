@@ -8,5 +8,7 @@ export function slackNotifierEnvironment(config: EnvironmentConfig, secretId: st
   return slackFunctionEnvironment('slack-notifier', config.name, secretId, {
     TIMEZONE: config.scheduler.timezone,
     WAVES_TABLE: notifierNames(config.namePrefix, config.name).waveTable,
+    // The rollback switch: a close request that still arrives (an async retry) posts nothing.
+    PAUSED: String(!config.slackNotifier.enabled),
   });
 }

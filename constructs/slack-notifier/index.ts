@@ -11,11 +11,7 @@ import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-m
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  defaultBatchSize,
-  NOTIFIER_QUEUE_RETENTION_SECONDS,
-  queueVisibilityTimeout,
-} from '../../shared/notifier-queue-settings';
+import { defaultBatchSize, queueRetentionSeconds, queueVisibilityTimeout } from '../../shared/notifier-queue-settings';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
@@ -113,7 +109,7 @@ export class SlackNotifier extends Construct {
 
     this.queue = new SqsQueue(this, 'queue', {
       name: names.queue,
-      messageRetentionSeconds: NOTIFIER_QUEUE_RETENTION_SECONDS,
+      messageRetentionSeconds: queueRetentionSeconds(settings.queueRetentionHours),
       visibilityTimeoutSeconds: queueVisibilityTimeout(settings.functionTimeoutSeconds, settings.batchingWindowSeconds),
       receiveWaitTimeSeconds: 0,
       sqsManagedSseEnabled: true,

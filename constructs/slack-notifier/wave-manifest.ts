@@ -13,6 +13,7 @@ export function waveManifest(config: EnvironmentConfig): WaveManifest {
     scaleDown: { time: scaleDown.time, weekdays: scaleDown.weekdays },
     flexibleWindowMinutes,
     maximumEventAgeMinutes: retry.maximumEventAgeMinutes,
+    waveGraceMinutes: config.slackNotifier.waveGraceMinutes,
     services: services
       .map(({ cluster, service, upCount, downCount }) => ({ cluster, service, upCount, downCount }))
       .sort((a, b) => (`${a.cluster}/${a.service}` < `${b.cluster}/${b.service}` ? -1 : 1)),

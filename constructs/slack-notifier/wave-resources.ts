@@ -145,6 +145,9 @@ export function waveDeadlines(scope: Construct, props: WaveDeadlineProps): WaveD
       description: `Closes the ${config.name} ${action} wave of ${when.time}: posts it to Slack if it is not complete by now, naming the services that never reported`,
       scheduleExpression: weeklyCron({ time: timeAfter(when.time, grace), weekdays: when.weekdays }),
       scheduleExpressionTimezone: config.scheduler.timezone,
+      // The rollback switch pauses the deadlines with the queue's reader: a wave closed while its
+      // results wait in the queue would be posted as "no call seen" for every service.
+      state: config.slackNotifier.enabled ? 'ENABLED' : 'DISABLED',
       flexibleTimeWindow: { mode: 'OFF' },
       target: {
         arn: props.functionArn,

@@ -7,6 +7,11 @@ export interface Settings {
   environment: string;
   /** IANA zone for 발생 시간 (DISPLAY_TIMEZONE, default Asia/Seoul). */
   displayTimeZone: string;
+  /**
+   * DELIVERIES_TABLE: the DynamoDB table recording each SNS message's posts, so a retry never posts
+   * an alarm again blindly. Unset: alarms are still posted, without that guard (a warning says so).
+   */
+  deliveriesTable?: string;
 }
 
 export interface SettingsResult {
@@ -24,7 +29,15 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): SettingsR
     warnings.push(`DISPLAY_TIMEZONE "${requested}" is not an IANA time zone; using ${DEFAULT_TIME_ZONE}`);
     displayTimeZone = DEFAULT_TIME_ZONE;
   }
-  return { settings: { environment: env.ENVIRONMENT?.trim() ?? '', displayTimeZone }, warnings };
+  const deliveriesTable = env.DELIVERIES_TABLE?.trim() || undefined;
+  return {
+    settings: {
+      environment: env.ENVIRONMENT?.trim() ?? '',
+      displayTimeZone,
+      ...(deliveriesTable ? { deliveriesTable } : {}),
+    },
+    warnings,
+  };
 }
 
 export function isTimeZone(value: string): boolean {

@@ -1,7 +1,13 @@
 // One delivery run shared by every function: resolve the webhook URL, post each message in order,
 // and report a failure (never throw) so the caller can hand its records back for a retry.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type DeliveryOptions, type DeliveryReport, postToSlack, type SlackMessage } from './slack-webhook';
+import {
+  type DeliveryOptions,
+  type DeliveryReport,
+  postToSlack,
+  SlackDeliveryError,
+  type SlackMessage,
+} from './slack-webhook';
 import type { WebhookUrlSource } from './webhook-url';
 
 /** Time kept back from the Lambda timeout for reporting the outcome. */
@@ -16,7 +22,14 @@ export function deadlineOf(context: InvocationClock, now: number = Date.now()): 
 }
 
 export type DeliveryOutcome =
-  { delivered: true; posts: DeliveryReport[] } | { delivered: false; posts: DeliveryReport[]; reason: string };
+  | { delivered: true; posts: DeliveryReport[] }
+  | {
+      delivered: false;
+      posts: DeliveryReport[];
+      reason: string;
+      /** Attempts of the failed part that were sent without an answer: Slack may have posted it. */
+      unconfirmed: number;
+    };
 
 export interface DeliverySetup extends Omit<DeliveryOptions, 'deadline' | 'onRetry'> {
   webhookUrl: WebhookUrlSource;
@@ -33,7 +46,7 @@ export async function deliverAll(messages: SlackMessage[], setup: DeliverySetup)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     logger.error('Slack webhook URL unavailable', { reason });
-    return { delivered: false, posts, reason };
+    return { delivered: false, posts, reason, unconfirmed: 0 };
   }
   for (const [index, message] of messages.entries()) {
     try {
@@ -45,8 +58,14 @@ export async function deliverAll(messages: SlackMessage[], setup: DeliverySetup)
       logger.info('Slack post delivered', { part: index + 1, of: messages.length, ...report });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      logger.error('Slack post failed', { part: index + 1, of: messages.length, reason });
-      return { delivered: false, posts, reason };
+      const unconfirmed = error instanceof SlackDeliveryError ? error.unconfirmed : 0;
+      logger.error('Slack post failed', {
+        part: index + 1,
+        of: messages.length,
+        reason,
+        ...(unconfirmed > 0 ? { unconfirmed } : {}),
+      });
+      return { delivered: false, posts, reason, unconfirmed };
     }
   }
   return { delivered: true, posts };

@@ -1,7 +1,14 @@
-// Posts one message to a Slack incoming webhook. Waits out 429 (Retry-After) and retries 5xx,
-// timeouts and connection errors with backoff, all before a deadline; any other answer is final.
-// Errors never carry the webhook URL (it is a secret): only status, Slack's error code and counts.
+// Posts one message to a Slack incoming webhook. Waits out 429 (Retry-After) and retries 5xx and
+// connection errors with backoff, all before a deadline; any other answer is final.
+// "Maybe delivered": an attempt whose request was sent but got no status (a timeout, a connection
+// lost after sending) may have been posted, and Slack webhooks have no idempotency key. Such an
+// attempt is retried at most once by default (`maxUnconfirmed`), and every later attempt carries the
+// "may repeat" note. Errors never carry the webhook URL (it is a secret): only status, Slack's error
+// code and counts.
 import type { KnownBlock, MessageAttachment } from '@slack/types';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { withRepeatNote } from './repeat-note';
 
 export interface SlackMessage {
   /** Plain-text fallback: notifications, screen readers, clients without Block Kit. */
@@ -17,6 +24,13 @@ export interface DeliveryOptions {
   attemptTimeoutMs?: number;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Attempts that may have been posted (sent, no status) before giving up with `unconfirmed`; the
+   * default 2 retries such an attempt once. Callers that know of earlier maybe-posts pass fewer.
+   */
+  maxUnconfirmed?: number;
+  /** The message may already be in the channel (an earlier maybe-post): every attempt carries the note. */
+  mayRepeat?: boolean;
   /** Seams for tests; real timers and clock by default. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -34,10 +48,15 @@ export interface DeliveryReport {
   status: number;
   attempts: number;
   waitedMs: number;
+  /** Earlier attempts of this call that may have been posted (the delivered one carried the note). */
+  unconfirmed?: number;
 }
 
-/** `rejected`: Slack refused for good (4xx); `exhausted`: retries used up; `deadline`: out of time. */
-export type DeliveryFailure = 'rejected' | 'exhausted' | 'deadline';
+/**
+ * `rejected`: Slack refused for good (4xx); `exhausted`: retries used up; `deadline`: out of time;
+ * `unconfirmed`: `maxUnconfirmed` attempts were sent without an answer: not tried again.
+ */
+export type DeliveryFailure = 'rejected' | 'exhausted' | 'deadline' | 'unconfirmed';
 
 export class SlackDeliveryError extends Error {
   override readonly name = 'SlackDeliveryError';
@@ -48,6 +67,8 @@ export class SlackDeliveryError extends Error {
     readonly status?: number,
     /** Slack's error code from the response body, e.g. `invalid_payload`, `no_service`. */
     readonly slackError?: string,
+    /** Attempts that were sent and got no answer: Slack may have posted the message this many times. */
+    readonly unconfirmed = 0,
   ) {
     super(message);
   }
@@ -58,12 +79,15 @@ export const DELIVERY_DEFAULTS = {
   attemptTimeoutMs: 10_000,
   baseBackoffMs: 500,
   maxBackoffMs: 8_000,
+  maxUnconfirmed: 2,
 } as const;
 
 type Outcome =
   | { kind: 'delivered'; status: number }
   | { kind: 'final'; status: number; slackError: string }
-  | { kind: 'retry'; reason: string; status?: number; slackError?: string; retryAfterMs?: number };
+  | { kind: 'retry'; reason: string; status?: number; slackError?: string; retryAfterMs?: number }
+  /** Sent, then no status: Slack may have posted it. */
+  | { kind: 'unconfirmed'; reason: string };
 
 export async function postToSlack(
   webhookUrl: string,
@@ -77,20 +101,31 @@ export async function postToSlack(
     attemptTimeoutMs: options.attemptTimeoutMs ?? DELIVERY_DEFAULTS.attemptTimeoutMs,
     baseBackoffMs: options.baseBackoffMs ?? DELIVERY_DEFAULTS.baseBackoffMs,
     maxBackoffMs: options.maxBackoffMs ?? DELIVERY_DEFAULTS.maxBackoffMs,
+    maxUnconfirmed: options.maxUnconfirmed ?? DELIVERY_DEFAULTS.maxUnconfirmed,
   };
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
-  const body = JSON.stringify(message);
+  let body = JSON.stringify(options.mayRepeat ? withRepeatNote(message) : message);
   let waitedMs = 0;
+  let unconfirmed = 0;
 
   for (let attempt = 1; ; attempt++) {
     const remaining = settings.deadline - now();
     if (remaining <= 0) {
-      throw new SlackDeliveryError(`Slack delivery ran out of time before attempt ${attempt}`, 'deadline', attempt - 1);
+      throw new SlackDeliveryError(
+        `Slack delivery ran out of time before attempt ${attempt}`,
+        'deadline',
+        attempt - 1,
+        undefined,
+        undefined,
+        unconfirmed,
+      );
     }
     const outcome = await attemptPost(webhookUrl, body, Math.min(settings.attemptTimeoutMs, remaining));
-    if (outcome.kind === 'delivered') return { status: outcome.status, attempts: attempt, waitedMs };
+    if (outcome.kind === 'delivered') {
+      return { status: outcome.status, attempts: attempt, waitedMs, ...(unconfirmed > 0 ? { unconfirmed } : {}) };
+    }
     if (outcome.kind === 'final') {
       throw new SlackDeliveryError(
         `Slack rejected the message: HTTP ${outcome.status} ${outcome.slackError}`.trim(),
@@ -98,26 +133,47 @@ export async function postToSlack(
         attempt,
         outcome.status,
         outcome.slackError || undefined,
+        unconfirmed,
       );
+    }
+    const status = outcome.kind === 'retry' ? outcome.status : undefined;
+    const slackError = (outcome.kind === 'retry' ? outcome.slackError : undefined) || undefined;
+    if (outcome.kind === 'unconfirmed') {
+      unconfirmed += 1;
+      // From now on the message may already be in the channel: any further copy says so.
+      body = JSON.stringify(withRepeatNote(message));
+      if (unconfirmed >= settings.maxUnconfirmed) {
+        throw new SlackDeliveryError(
+          `Slack may have posted the message: ${unconfirmed} attempt(s) were sent and got no answer (last: ${outcome.reason}); not sent again, to avoid more copies`,
+          'unconfirmed',
+          attempt,
+          undefined,
+          undefined,
+          unconfirmed,
+        );
+      }
     }
     if (attempt >= settings.maxAttempts) {
       throw new SlackDeliveryError(
         `Slack delivery failed after ${attempt} attempts; last: ${outcome.reason}`,
         'exhausted',
         attempt,
-        outcome.status,
-        outcome.slackError || undefined,
+        status,
+        slackError,
+        unconfirmed,
       );
     }
     const backoff = Math.min(settings.maxBackoffMs, settings.baseBackoffMs * 2 ** (attempt - 1));
-    const waitMs = outcome.retryAfterMs ?? Math.round(backoff * (0.5 + random() / 2));
+    const retryAfter = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
+    const waitMs = retryAfter ?? Math.round(backoff * (0.5 + random() / 2));
     if (now() + waitMs >= settings.deadline) {
       throw new SlackDeliveryError(
         `Slack delivery gave up: ${outcome.reason}, and waiting ${waitMs} ms would pass the deadline`,
         'deadline',
         attempt,
-        outcome.status,
-        outcome.slackError || undefined,
+        status,
+        slackError,
+        unconfirmed,
       );
     }
     options.onRetry?.({ attempt, reason: outcome.reason, waitMs });
@@ -126,33 +182,76 @@ export async function postToSlack(
   }
 }
 
-async function attemptPost(webhookUrl: string, body: string, timeoutMs: number): Promise<Outcome> {
-  let response: Response;
-  try {
-    response = await fetch(webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    return { kind: 'retry', reason: describeNetworkError(error, timeoutMs) };
-  }
-  const slackError = (await response.text().catch(() => '')).trim().slice(0, 200);
-  const status = response.status;
-  if (status >= 200 && status < 300) return { kind: 'delivered', status };
-  if (status === 429) {
-    return {
-      kind: 'retry',
-      reason: `HTTP 429 ${slackError}`.trim(),
-      status,
-      slackError,
-      retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+/** How much of a response body is kept (Slack's answers are a word: `ok`, `no_service`). */
+const MAX_ANSWER_BYTES = 4096;
+
+/**
+ * One POST over node:http(s), which tells whether the request was sent: an error before the body
+ * was handed to the socket is a clean failure (Slack cannot have posted it); after, without a
+ * status, it is `unconfirmed`. A new connection each time: a kept-alive socket closed by the server
+ * between posts would fail after sending and read as a maybe-post.
+ */
+function attemptPost(webhookUrl: string, body: string, timeoutMs: number): Promise<Outcome> {
+  return new Promise<Outcome>((resolve) => {
+    let url: URL;
+    try {
+      url = new URL(webhookUrl);
+    } catch {
+      resolve({ kind: 'retry', reason: 'connection failed (invalid URL)' });
+      return;
+    }
+    let sent = false;
+    let done = false;
+    const settle = (outcome: Outcome) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(outcome);
     };
-  }
-  if (status >= 500) {
-    const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+    const failed = (reason: string): Outcome => (sent ? { kind: 'unconfirmed', reason } : { kind: 'retry', reason });
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        // Once the status is here Slack has decided, even if the body is cut off or never ends.
+        answered = () =>
+          settle(classify(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), response.headers));
+        response.on('data', (chunk: Buffer) => {
+          if (size < MAX_ANSWER_BYTES) chunks.push(chunk);
+          size += chunk.length;
+        });
+        response.on('end', answered);
+        response.on('error', answered);
+        response.on('aborted', answered);
+      },
+    );
+    let answered: (() => void) | undefined;
+    request.on('finish', () => {
+      sent = true;
+    });
+    request.on('error', (error) => (answered ? answered() : settle(failed(describeNetworkError(error, sent)))));
+    const timer = setTimeout(() => {
+      if (answered) answered();
+      else settle(failed(`no answer within ${timeoutMs} ms`));
+      request.destroy();
+    }, timeoutMs);
+    request.end(body);
+  });
+}
+
+function classify(status: number, text: string, headers: IncomingHttpHeaders): Outcome {
+  const slackError = text.trim().slice(0, 200);
+  if (status >= 200 && status < 300) return { kind: 'delivered', status };
+  const header: unknown = headers['retry-after'];
+  const retryAfter = retryAfterMs(typeof header === 'string' ? header : null);
+  if (status === 429 || status >= 500) {
     return {
       kind: 'retry',
       reason: `HTTP ${status} ${slackError}`.trim(),
@@ -176,14 +275,10 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Names the failure without the URL (undici puts only host and port in its causes). */
-function describeNetworkError(error: unknown, timeoutMs: number): string {
-  // Duck-typed: fetch's errors come from Node's own realm, where `instanceof Error` can be false.
-  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as {
-    name?: unknown;
-    cause?: { code?: unknown };
-  };
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  return code ? `connection failed (${code})` : 'connection failed';
+/** Names the failure without the URL (Node's connection errors carry only a code and host:port). */
+function describeNetworkError(error: unknown, sent: boolean): string {
+  // Duck-typed: errors from Node's own realm fail `instanceof Error` under jest.
+  const { code } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown };
+  const name = typeof code === 'string' ? ` (${code})` : '';
+  return sent ? `connection lost after the request was sent${name}` : `connection failed${name}`;
 }

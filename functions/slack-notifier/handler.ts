@@ -7,7 +7,11 @@
 //   posting their wave, or Slack refused), are returned in batchItemFailures, to be received again.
 // * `{"closeWave": {"action": "scale-up", "scheduledTime": "..."}}` from the wave's deadline schedule:
 //   posts the wave if nobody has, naming the services that never reported. Failures throw, so Lambda
-//   retries the invocation and finally keeps it in the dead-letter queue.
+//   retries the invocation and finally keeps it in the dead-letter queue. While paused (the rollback
+//   switch) it posts nothing; a wave still open past its deadline is posted, marked late, when its
+//   records arrive.
+// Each summary counts its maybe-posts (sent without an answer, or a claimant that stopped mid-post):
+// a copy after one says it may repeat, and after two none is posted (help/architecture.md).
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,6 +21,7 @@ import path from 'node:path';
 import * as z from 'zod/mini';
 import { deadlineOf, deliverAll, type DeliveryOutcome, type SlackHandlerDeps } from '../shared/deliver';
 import { createLogger } from '../shared/logger';
+import { DELIVERY_DEFAULTS } from '../shared/slack-webhook';
 import { wallClock } from '../shared/wall-clock';
 import { webhookUrlFromSecret } from '../shared/webhook-url';
 import { readScalingResult, type ScalingResult, UnreadableRecord } from './cloudtrail';
@@ -40,6 +45,12 @@ import {
 
 export const SERVICE_NAME = 'slack-notifier';
 
+/** Minutes a wave's own deadline close (async, retried by Lambda) gets before its wave counts as late. */
+export const CLOSE_SLACK_MINUTES = 5;
+
+/** At most this many copies of one summary may reach Slack in any single fault (the 2nd says so). */
+export const MAX_MAYBE_POSTS = DELIVERY_DEFAULTS.maxUnconfirmed;
+
 export interface HandlerDeps extends SlackHandlerDeps<Settings> {
   /** Default: wave-manifest.json beside the bundled code (written at synth time). */
   manifest?: WaveManifest;
@@ -61,8 +72,10 @@ export type CloseWaveEvent = z.infer<typeof closeWaveEventSchema>;
 
 export interface CloseWaveOutcome {
   wave: string;
-  /** False when the wave had already been posted. */
+  /** False when the wave had already been posted, or the notifier is paused. */
   posted: boolean;
+  /** The rollback switch is off: nothing posted; the wave is posted, late, once its results are read. */
+  paused?: true;
   reported: number;
   missing: number;
 }
@@ -76,6 +89,8 @@ export interface SlackNotifierHandler {
 interface Arrival {
   result: ScalingResult;
   messageId: string;
+  /** SQS's ApproximateReceiveCount: 1 on the first receive. */
+  receiveCount: number;
 }
 
 interface Group {
@@ -96,24 +111,39 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
   const store = new WaveStore(deps.dynamodb ?? new DynamoDBClient({}), settings.tableName, settings.environment);
   const now = deps.now ?? Date.now;
   const expected = expectedServices(manifest);
+  /** From when a still open wave counts as late: its deadline, plus time for the close to run first. */
+  const overdueAt = (wave: Wave) => wave.nominal + (manifest.waveGraceMinutes + CLOSE_SLACK_MINUTES) * 60_000;
   const services = new Map(manifest.services.map((s) => [serviceKey(s), s]));
 
   /** The wave of a call; calls of no wave are gathered per local day. */
   const groupOf = (result: ScalingResult): Group => {
     const wave = waveOf(result, manifest);
-    if (wave) return waveGroup(wave);
+    if (wave) return waveGroup(wave, now());
     const at = Date.parse(result.eventTime);
     return { key: { id: `unscheduled@${wallClock(at, manifest.timezone).date}`, expiresAt: expiry(at) }, arrivals: [] };
   };
 
-  /** Claims a post, posts what the wave holds, and marks it reported; the claim ends with the invocation. */
-  async function post(group: Group, lease: Lease, context: Context): Promise<PostOutcome> {
+  /**
+   * Claims a post, posts what the wave holds, and marks it reported; the claim ends with the invocation.
+   * `late`: the wave's deadline has passed (the summary says so).
+   */
+  async function post(group: Group, lease: Lease, context: Context, late = false): Promise<PostOutcome> {
     const until = now() + context.getRemainingTimeInMillis();
     const close = lease === 'closeLease';
     const claimed = close
       ? await store.claimClose(group.key, now(), until)
       : await store.claimFollowUp(group.key, now(), until);
     if (!claimed) return { status: 'held' };
+    const what = close ? 'summary' : 'follow-up';
+    const maybePosted = close ? claimed.closeUnconfirmed : claimed.followUpUnconfirmed;
+    if (maybePosted >= MAX_MAYBE_POSTS) {
+      // Slack may hold it twice already: a third copy would teach people to ignore the channel.
+      await store.release(group.key, lease, until);
+      return {
+        status: 'failed',
+        reason: `the ${what} of ${group.key.id} may already be in Slack ${maybePosted} times (sent, no answer, or its poster stopped); not posting it again: check the channel (help/troubleshooting.md)`,
+      };
+    }
     let results: ScalingResult[];
     let missing: ExpectedService[];
     let outcome: DeliveryOutcome | undefined;
@@ -131,8 +161,17 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
             ...(group.wave ? { wave: waveLabel(group.wave, settings.timeZone) } : {}),
             results,
             missing,
+            ...(late ? { lateAt: now() } : {}),
           }),
-          { ...deps.delivery, webhookUrl, deadline: deadlineOf(context), logger },
+          {
+            ...deps.delivery,
+            webhookUrl,
+            deadline: deadlineOf(context),
+            logger,
+            // One maybe-post in all is retried once; every copy after a maybe-post carries the note.
+            maxUnconfirmed: MAX_MAYBE_POSTS - maybePosted,
+            mayRepeat: maybePosted > 0,
+          },
         );
       }
     } catch (error) {
@@ -140,8 +179,9 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
       throw error;
     }
     if (!outcome?.delivered) {
-      // Nothing to post (another follow-up had it all), or Slack refused: give the claim back.
-      await store.release(group.key, lease, until);
+      // Nothing to post (another follow-up had it all), or Slack refused: give the claim back,
+      // counting the attempts Slack may have posted.
+      await store.release(group.key, lease, until, outcome?.unconfirmed ?? 0);
       return outcome ? { status: 'failed', reason: outcome.reason } : { status: 'posted', reported: 0, missing: 0 };
     }
     // Posted: a failure from here must not release the claim (a retry would post at once again); the
@@ -156,6 +196,9 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
       wave: group.key.id,
       results: results.length,
       missing: missing.length,
+      ...(late ? { late } : {}),
+      // Copies Slack may also hold (each later one carried the "may repeat" note).
+      maybePosted: maybePosted + outcome.posts.reduce((sum, post) => sum + (post.unconfirmed ?? 0), 0),
     });
     return { status: 'posted', reported: results.length, missing: missing.length };
   }
@@ -171,12 +214,20 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
         return false;
       }
       const waiting = expected.filter((key) => !state.services.has(key)).length;
-      if (waiting > 0) {
+      const overdue = group.wave !== undefined && now() >= overdueAt(group.wave);
+      if (waiting > 0 && !overdue) {
         logger.info('Results recorded; the wave waits for more services', { ...log, waiting });
         return true;
       }
+      if (waiting > 0 && group.arrivals.every((a) => a.receiveCount <= 1)) {
+        // Past its deadline (the notifier was paused, or the close did not run): the rest of the wave
+        // is likely in the same backlog. Its records come back once, after the visibility timeout,
+        // by when the other batches are recorded, so the wave gets one late summary, not several.
+        logger.info('Wave is past its deadline; its records return once before the late summary', { ...log, waiting });
+        return false;
+      }
       // Held: claimed by another invocation after our write, so its summary includes our results.
-      return settled(await post(group, 'closeLease', context));
+      return settled(await post(group, 'closeLease', context, overdue));
     }
     if (results.every((r) => state.reported.has(r.eventId))) return true;
     if (leaseLive(state.followUpLease, now())) {
@@ -200,7 +251,11 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
     const arrivals: Arrival[] = [];
     const read = (record: SQSRecord) => {
       try {
-        arrivals.push({ result: readScalingResult(record.body), messageId: record.messageId });
+        arrivals.push({
+          result: readScalingResult(record.body),
+          messageId: record.messageId,
+          receiveCount: Number(record.attributes?.ApproximateReceiveCount) || 1,
+        });
       } catch (error) {
         const reason = error instanceof UnreadableRecord ? error.message : `unexpected ${String(error)}`;
         logger.error('Record could not be read; it returns to the queue', { messageId: record.messageId, reason });
@@ -250,7 +305,14 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
     const at = scheduledTime === undefined ? now() : Date.parse(scheduledTime);
     const wave = waveToClose(manifest, action, at);
     if (!wave) throw new Error(`no ${action} wave is scheduled in the week before ${new Date(at).toISOString()}`);
-    const group = waveGroup(wave);
+    const group = waveGroup(wave, now());
+    if (settings.paused) {
+      // The results wait in the queue: closing now would call every service "no call seen".
+      logger.warn('Notifier paused (slackNotifier.enabled is false); the wave is posted late when re-enabled', {
+        wave: group.key.id,
+      });
+      return { wave: group.key.id, posted: false, paused: true, reported: 0, missing: 0 };
+    }
     const outcome = await post(group, 'closeLease', context);
     if (outcome.status === 'posted') {
       return { wave: group.key.id, posted: true, reported: outcome.reported, missing: outcome.missing };
@@ -285,8 +347,9 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
   }) as SlackNotifierHandler;
 }
 
-function waveGroup(wave: Wave): Group {
-  return { key: { id: waveId(wave), expiresAt: expiry(wave.nominal) }, wave, arrivals: [] };
+/** A wave's items live WAVE_RETENTION_DAYS from its time, or from now for a wave kept in the queue longer. */
+function waveGroup(wave: Wave, now: number): Group {
+  return { key: { id: waveId(wave), expiresAt: expiry(Math.max(wave.nominal, now)) }, wave, arrivals: [] };
 }
 
 function expiry(at: number): number {

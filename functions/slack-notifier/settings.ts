@@ -9,6 +9,8 @@ export interface Settings {
   timeZone: string;
   /** WAVES_TABLE: the DynamoDB table that gathers each wave's results. */
   tableName: string;
+  /** PAUSED=true: the rollback switch is off; a close request posts nothing (the wave is posted late). */
+  paused: boolean;
 }
 
 export const DEFAULT_TIME_ZONE = 'Asia/Seoul';
@@ -33,7 +35,15 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides:
       'WAVES_TABLE is not set; the stack sets it to the waves table, e.g. "ecs-scheduler-waves-dev"',
     );
   }
-  return { environment, timeZone, tableName };
+  const paused = overrides.paused ?? readPaused(env.PAUSED);
+  return { environment, timeZone, tableName, paused };
+}
+
+function readPaused(value: string | undefined): boolean {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  throw new SettingsError(`PAUSED "${text}" must be "true" or "false"; the stack sets it from slackNotifier.enabled`);
 }
 
 function isTimeZone(value: string): boolean {

@@ -33,6 +33,11 @@ export interface BatchSummary {
   results: ScalingResult[];
   /** Services the wave expected that never reported (a wave summary closed at its deadline). */
   missing?: ServiceName[];
+  /**
+   * Epoch ms the summary is posted, when that is after the wave's deadline (its results waited in the
+   * queue while the notifier was paused, or its deadline did not run): the summary says it is late.
+   */
+  lateAt?: number;
 }
 
 const TITLES: Record<SummaryKind, string> = {
@@ -52,7 +57,7 @@ export function summaryMessages(summary: BatchSummary): SlackMessage[] {
   const failed = results.filter((r) => !r.succeeded);
   const succeeded = results.length - failed.length;
   const icon = failed.length === 0 && missing.length === 0 ? '✅' : succeeded === 0 ? '❌' : '⚠️';
-  const title = `${icon} ${TITLES[kind]}: ${summary.environment}`;
+  const title = `${icon} ${TITLES[kind]}${summary.lateAt === undefined ? '' : ' (late)'}: ${summary.environment}`;
   const when = timeRange(results, summary.timeZone);
   const totals =
     `${succeeded} succeeded, ${failed.length} failed` +
@@ -67,6 +72,7 @@ export function summaryMessages(summary: BatchSummary): SlackMessage[] {
           ]
         : []),
       `*Time:* ${escape(when)}`,
+      ...(summary.lateAt === undefined ? [] : [lateLine(summary.lateAt, summary.timeZone)]),
       `*Total:* ${totals}`,
     ].join('\n'),
   );
@@ -119,6 +125,13 @@ export function summaryMessages(summary: BatchSummary): SlackMessage[] {
       blocks: [header, overview, ...content.slice(index * perMessage, (index + 1) * perMessage)],
     };
   });
+}
+
+/** Why a wave summary comes after its deadline, and when it was posted. */
+function lateLine(at: number, timeZone: string): string {
+  const clock = wallClock(at, timeZone);
+  const zone = zoneAbbreviation(timeZone) ?? `${clock.zoneName} (${timeZone})`;
+  return `*⏰ Late:* posted ${clock.date} ${clock.time} ${zone}, after the wave's deadline. The notifier was paused (the rollback switch) or the deadline did not run; these results waited in the queue`;
 }
 
 function tableLines(results: ScalingResult[]): string[] {

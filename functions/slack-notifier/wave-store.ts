@@ -11,6 +11,10 @@
 //   invocation that sees the wave open knows any later summary will see its results;
 // * posting the summary (or a follow-up) is claimed with a lease on the wave item: one invocation
 //   wins; the lease ends with the invocation, so a crashed claimant cannot block the wave.
+// * "maybe delivered": the lease is written before the post and removed after it, so a lease found
+//   expired means its claimant stopped mid-post (Slack may have the message); a post sent without an
+//   answer is counted too. The count (closeUnconfirmed / followUpUnconfirmed) lets the handler add
+//   the "may repeat" note and stop at two maybe-posts.
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -46,9 +50,19 @@ export interface WaveState {
   closeLease?: number;
   /** Epoch ms until which an invocation holds the claim to post a follow-up. */
   followUpLease?: number;
+  /** Posts of the summary that may have reached Slack without being recorded. */
+  closeUnconfirmed: number;
+  /** The same for the pending follow-up. */
+  followUpUnconfirmed: number;
 }
 
 export type Lease = 'closeLease' | 'followUpLease';
+
+/** The attribute counting a lease's maybe-posts. */
+const UNCONFIRMED: Record<Lease, 'closeUnconfirmed' | 'followUpUnconfirmed'> = {
+  closeLease: 'closeUnconfirmed',
+  followUpLease: 'followUpUnconfirmed',
+};
 
 const WAVE_ITEM = 'wave';
 const RESULT_PREFIX = 'result#';
@@ -87,7 +101,8 @@ export class WaveStore {
 
   /**
    * Claims the right to post the wave's summary (creating the wave if no result arrived) until
-   * `until`. Undefined when the wave is closed or another invocation holds a live claim.
+   * `until`. Undefined when the wave is closed or another invocation holds a live claim. A claim
+   * taken over from an expired one counts one more maybe-post (its claimant may have posted).
    */
   claimClose(wave: WaveKey, now: number, until: number): Promise<WaveState | undefined> {
     return this.claim(wave, 'closeLease', now, until, {
@@ -115,11 +130,12 @@ export class WaveStore {
         Key: this.key(wave, WAVE_ITEM),
         UpdateExpression:
           (close ? 'SET #status = :closed ' : '') +
-          'REMOVE #lease' +
+          'REMOVE #lease, #unconfirmed' +
           (eventIds.length > 0 ? ' ADD #reported :ids' : ''),
         ConditionExpression: '#lease = :until',
         ExpressionAttributeNames: {
           '#lease': lease,
+          '#unconfirmed': UNCONFIRMED[lease],
           ...(close ? { '#status': 'status' } : {}),
           ...(eventIds.length > 0 ? { '#reported': 'reported' } : {}),
         },
@@ -132,17 +148,26 @@ export class WaveStore {
     );
   }
 
-  /** After a failed post: gives the claim back, so a retry (or the deadline) can post. */
-  async release(wave: WaveKey, lease: Lease, until: number): Promise<void> {
+  /**
+   * After a failed post: gives the claim back, so a retry (or the deadline) can post, and counts the
+   * `unconfirmed` attempts (sent without an answer) it made.
+   */
+  async release(wave: WaveKey, lease: Lease, until: number, unconfirmed = 0): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: this.key(wave, WAVE_ITEM),
-          UpdateExpression: 'REMOVE #lease',
+          UpdateExpression: 'REMOVE #lease' + (unconfirmed > 0 ? ' ADD #unconfirmed :n' : ''),
           ConditionExpression: '#lease = :until',
-          ExpressionAttributeNames: { '#lease': lease },
-          ExpressionAttributeValues: { ':until': { N: String(until) } },
+          ExpressionAttributeNames: {
+            '#lease': lease,
+            ...(unconfirmed > 0 ? { '#unconfirmed': UNCONFIRMED[lease] } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':until': { N: String(until) },
+            ...(unconfirmed > 0 ? { ':n': { N: String(unconfirmed) } } : {}),
+          },
         }),
       );
     } catch (error) {
@@ -229,10 +254,25 @@ export class WaveStore {
             ...rule.values,
             ...rule.setValues,
           },
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return stateOf(output.Attributes);
+      // The item as it was: the same results, services and reports as now, and the lease we replaced.
+      const state: WaveState = { ...stateOf(output.Attributes), [lease]: until };
+      if (output.Attributes?.[lease] === undefined) return state;
+      // An expired lease was never finished nor released: its claimant stopped, maybe after posting.
+      const counter = UNCONFIRMED[lease];
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(wave, WAVE_ITEM),
+          UpdateExpression: 'ADD #unconfirmed :one',
+          ConditionExpression: '#lease = :until',
+          ExpressionAttributeNames: { '#unconfirmed': counter, '#lease': lease },
+          ExpressionAttributeValues: { ':one': { N: '1' }, ':until': { N: String(until) } },
+        }),
+      );
+      return { ...state, [counter]: state[counter] + 1 };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -261,5 +301,7 @@ function stateOf(item: Record<string, AttributeValue> | undefined): WaveState {
     reported: new Set(item?.reported?.SS ?? []),
     ...(closeLease === undefined ? {} : { closeLease }),
     ...(followUpLease === undefined ? {} : { followUpLease }),
+    closeUnconfirmed: number(item?.closeUnconfirmed) ?? 0,
+    followUpUnconfirmed: number(item?.followUpUnconfirmed) ?? 0,
   };
 }

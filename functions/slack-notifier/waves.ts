@@ -29,6 +29,8 @@ export const waveManifestSchema = z.object({
   scaleDown: weeklyTime,
   flexibleWindowMinutes: z.number(),
   maximumEventAgeMinutes: z.number(),
+  /** Minutes after a wave's time at which its deadline closes it (slackNotifier.waveGraceMinutes). */
+  waveGraceMinutes: z.number(),
   services: z.array(z.object({ cluster: z.string(), service: z.string(), upCount: z.number(), downCount: z.number() })),
 });
 
