@@ -4,7 +4,7 @@
 import { dev } from '../environments/dev';
 import { serviceCatalog } from '../environments/common';
 import type { EnvironmentInput } from '../environments';
-import { matchesPattern } from './support/event-pattern';
+import { matchesPattern, updateServiceEvent } from './support/event-pattern';
 import { ACCOUNT, decide, OTHER_ACCOUNT, REGION, resourcePolicyOf } from './support/iam';
 import { decodeJsonencode } from './support/jsonencode';
 import { resourceOf, resourcesOf, synthJson, withServices, type TerraformJson } from './support/synth';
@@ -23,21 +23,6 @@ function services(count: number): EnvironmentInput['scheduler']['services'] {
     const name = catalog[i % catalog.length]!;
     return { cluster: 'terraform-study-dev-cluster', service: i < catalog.length ? name : `${name}-${i}` };
   });
-}
-
-function updateServiceEvent(roleName: string, account: string) {
-  return {
-    source: 'aws.ecs',
-    'detail-type': 'AWS API Call via CloudTrail',
-    detail: {
-      eventSource: 'ecs.amazonaws.com',
-      eventName: 'UpdateService',
-      userIdentity: {
-        type: 'AssumedRole',
-        sessionContext: { sessionIssuer: { type: 'Role', accountId: account, userName: roleName } },
-      },
-    },
-  };
 }
 
 /** Each rule's pattern as EventBridge sees it (a real 12-digit account in place of the token). */

@@ -5,7 +5,7 @@ import { waveManifestFiles } from '../constructs/slack-notifier/wave-manifest';
 import { dev } from '../environments/dev';
 import type { EnvironmentInput } from '../environments';
 import { ConfigError, parseEnvironment } from '../environments';
-import { matchesPattern } from './support/event-pattern';
+import { matchesPattern, updateServiceEvent } from './support/event-pattern';
 import { decodeJsonencode, serviceTrust } from './support/jsonencode';
 import { copyOf, resourceOf, resourcesOf, synthJson, withServices } from './support/synth';
 
@@ -17,22 +17,6 @@ function withNotifier(change: (notifier: Record<string, unknown>) => void, base:
   const input = copyOf(base);
   change(input.slackNotifier);
   return input;
-}
-
-/** A CloudTrail UpdateService event as EventBridge delivers it, made by the given role. */
-function updateServiceEvent(roleName: string, account = '123456789012') {
-  return {
-    source: 'aws.ecs',
-    'detail-type': 'AWS API Call via CloudTrail',
-    detail: {
-      eventSource: 'ecs.amazonaws.com',
-      eventName: 'UpdateService',
-      userIdentity: {
-        type: 'AssumedRole',
-        sessionContext: { sessionIssuer: { type: 'Role', accountId: account, userName: roleName } },
-      },
-    },
-  };
 }
 
 describe('slack-notifier in the dev stack', () => {

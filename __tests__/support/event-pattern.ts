@@ -17,3 +17,19 @@ function matchesValue(allowed: unknown, value: unknown): boolean {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A CloudTrail UpdateService event as EventBridge delivers it, made by the given role of `account`. */
+export function updateServiceEvent(roleName: string, account = '123456789012') {
+  return {
+    source: 'aws.ecs',
+    'detail-type': 'AWS API Call via CloudTrail',
+    detail: {
+      eventSource: 'ecs.amazonaws.com',
+      eventName: 'UpdateService',
+      userIdentity: {
+        type: 'AssumedRole',
+        sessionContext: { sessionIssuer: { type: 'Role', accountId: account, userName: roleName } },
+      },
+    },
+  };
+}
