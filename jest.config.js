@@ -3,9 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  // Transpile only: tsconfig has `isolatedModules`, so ts-jest compiles each file on its own
-  // without type checking; `npm run typecheck` does that once for the whole project.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  // Transpile only, with esbuild (__tests__/support/esbuild-transform.js); `npm run typecheck`
+  // checks the types once for the whole project.
+  transform: { '^.+\\.ts$': '<rootDir>/__tests__/support/esbuild-transform.js' },
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
   // Sized for a loaded 2-core machine: the slowest tests start a Node process that synthesizes both
   // stacks (about 3 s of CPU), which takes 5-10 times that when other jobs share the cores. A hung
