@@ -1,11 +1,11 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/__tests__/support/environment.js',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  // Transpile only: tsconfig has `isolatedModules`, so ts-jest compiles each file on its own
-  // without type checking; `npm run typecheck` does that once for the whole project.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  // Transpile only, with esbuild (__tests__/support/esbuild-transform.js); `npm run typecheck`
+  // checks the types once for the whole project.
+  transform: { '^.+\\.ts$': '<rootDir>/__tests__/support/esbuild-transform.js' },
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
   // One offline `terraform init` per run for the real-Terraform checks (or one line saying why they skip).
   globalSetup: '<rootDir>/__tests__/support/terraform-setup.ts',

@@ -1,9 +1,8 @@
 // The CDKTF app: one stack per environment (`dev`, `stg`), each with its own state.
 
-// CDKTF captures a stack trace for every token it creates; with source maps on (tsx turns them
-// on) each capture is mapped through them, over a third of synth time at 500 services. Errors
-// re-enable them before their stack is printed (below).
-process.setSourceMapsEnabled(false);
+// First: source maps off before anything else loads (source-maps-off.ts); errors turn them back on
+// before their stack is printed (below).
+import './source-maps-off';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Annotations, App, TerraformStack } from 'cdktf';

@@ -1,5 +1,6 @@
 // What reaches Slack for each kind of SNS message: every alarm fixture goes through the real handler
 // to the 127.0.0.1 Slack stand-in, and the posted JSON is checked against seed 004.
+import fc from 'fast-check';
 import { parseRecord } from '../functions/alert-service/alarm';
 import { createHandler } from '../functions/alert-service/handler';
 import { formatTime, toSlackMessage } from '../functions/alert-service/message';
@@ -250,6 +251,21 @@ describe('mrkdwn helpers', () => {
   test('truncate never splits a surrogate pair', () => {
     expect(truncate('🚨🚨🚨🚨', 3)).toBe('🚨🚨…');
     expect(truncate('짧은 글', 10)).toBe('짧은 글');
+  });
+
+  test('truncate cuts any text exactly as a code-point array would (emoji, lone surrogates, limits)', () => {
+    const byArray = (text: string, max: number) => {
+      const chars = Array.from(text);
+      return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+    };
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '한', '🚨', '\ud83d', '\udea8', 'é'), maxLength: 40 }),
+        fc.integer({ min: 1, max: 45 }),
+        (text, max) => expect(truncate(text, max)).toBe(byArray(text, max)),
+      ),
+      { numRuns: 2_000 },
+    );
   });
 
   test('codeBlock keeps backticks from closing the block', () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { ConfigError, parseEnvironment, type EnvironmentInput, type ServiceInput } from '../environments';
 import { dev } from '../environments/dev';
 import { decodeJsonencode } from './support/jsonencode';
+import { propertyRuns } from './support/property-runs';
 import { resourcesOf, schedulerResourcesOf, synthJson, withServices } from './support/synth';
 
 const ACCOUNT = '111122223333'; // environments/dev.ts accountId
@@ -96,9 +97,9 @@ describe('for any accepted service list', () => {
           if (svc.singleton) expect(svc.upCount).toBeLessThanOrEqual(1);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: propertyRuns(60) },
     );
-  });
+  }, 300_000); // 60 synths in CI: about 15 s of CPU, several times that on a loaded machine
 
   it('a list with any service repeated is rejected, naming the repeat', () => {
     fc.assert(
@@ -116,7 +117,7 @@ describe('for any accepted service list', () => {
           `services[${services.length}] (service "${repeated.service}")`,
         );
       }),
-      { numRuns: 200 },
+      { numRuns: propertyRuns(200) },
     );
   });
 });

@@ -1,4 +1,5 @@
-// Both handlers attacked with random and malformed events (fast-check, 1,000 runs each), against the
+// Both handlers attacked with random and malformed events (fast-check, 1,000 runs each in CI, 250 in a
+// local run: support/property-runs.ts), against the
 // real 127.0.0.1 Slack stand-in and, for the notifier, an in-memory DynamoDB on 127.0.0.1.
 // Invariants: the handler never throws for a bad record, every record is stored for its summary or
 // returned in batchItemFailures, nothing secret is logged, every Slack post fits Slack's limits.
@@ -14,9 +15,14 @@ import { sqsEventFor } from './support/cloudtrail-events';
 import { captureOutput, lambdaContext } from './support/lambda';
 import { startFakeSlack, type FakeSlack, WEBHOOK_PATH } from './support/slack-server';
 import { slackLimitBreaches } from './support/slack-limits';
+import { propertyRuns } from './support/property-runs';
 import { CLUSTER, manifestFor, MONDAY_SCALE_UP, waveHandler } from './support/waves';
 
-const RUNS = 1_000;
+/** Per handler: CI's count, which must never drop below 1,000. */
+const CI_RUNS = 1_000;
+const RUNS = propertyRuns(CI_RUNS);
+/** Room for 1,000 cases on a loaded 2-core machine (about 30 s of CPU for the notifier's). */
+const PROPERTY_TIMEOUT_MS = 300_000;
 const SERVICES = ['svc-000', 'svc-001', 'svc-002'];
 const SECRET = WEBHOOK_PATH.split('/').pop()!;
 const DAY_MS = 86_400_000;
@@ -137,40 +143,46 @@ function sqsEvent(bodies: Body[]): SQSEvent {
 describe('slack-notifier under random and malformed batches', () => {
   const manifest = manifestFor(SERVICES);
 
-  it(`keeps every record and breaks no invariant (${RUNS} runs)`, async () => {
-    const waves = new WaveStore(table.client, table.tableName, 'dev');
-    await fc.assert(
-      fc.asyncProperty(fc.array(recordArb, { maxLength: 8 }), async (makers) => {
-        const wave = nextWave();
-        const bodies = makers.map((make) => make(wave));
-        const event = sqsEvent(bodies);
-        const rig = waveHandler(table, slack.url, manifest, { logger: undefined });
-        rig.clock.now = wave + 10 * 60_000;
-        const postsBefore = slack.posts.length;
-        const output = captureOutput();
-        let result;
-        try {
-          result = await rig.handler(event, lambdaContext('slack-notifier', 30_000));
-        } finally {
-          output.restore();
-        }
+  it(
+    `keeps every record and breaks no invariant (${RUNS} runs)`,
+    async () => {
+      const waves = new WaveStore(table.client, table.tableName, 'dev');
+      await fc.assert(
+        fc.asyncProperty(fc.array(recordArb, { maxLength: 8 }), async (makers) => {
+          const wave = nextWave();
+          const bodies = makers.map((make) => make(wave));
+          const event = sqsEvent(bodies);
+          const rig = waveHandler(table, slack.url, manifest, { logger: undefined });
+          rig.clock.now = wave + 10 * 60_000;
+          const postsBefore = slack.posts.length;
+          const output = captureOutput();
+          let result;
+          try {
+            result = await rig.handler(event, lambdaContext('slack-notifier', 30_000));
+          } finally {
+            output.restore();
+          }
 
-        const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
-        const stored = new Set(
-          (await waves.results({ id: `scale-up@${new Date(wave).toISOString()}`, expiresAt: 0 })).map((r) => r.eventId),
-        );
-        event.Records.forEach((record, i) => {
-          if (failed.has(record.messageId)) return;
-          // Not returned: it must be a readable call, and a call of the wave must be stored for its summary.
-          const read = readScalingResult(record.body);
-          if (bodies[i]!.ofTheWave) expect(stored.has(read.eventId)).toBe(true);
-        });
-        expect(output.text()).not.toContain(SECRET);
-        expect(breachesSince(postsBefore)).toEqual([]);
-      }),
-      { numRuns: RUNS },
-    );
-  }, 120_000);
+          const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
+          const stored = new Set(
+            (await waves.results({ id: `scale-up@${new Date(wave).toISOString()}`, expiresAt: 0 })).map(
+              (r) => r.eventId,
+            ),
+          );
+          event.Records.forEach((record, i) => {
+            if (failed.has(record.messageId)) return;
+            // Not returned: it must be a readable call, and a call of the wave must be stored for its summary.
+            const read = readScalingResult(record.body);
+            if (bodies[i]!.ofTheWave) expect(stored.has(read.eventId)).toBe(true);
+          });
+          expect(output.text()).not.toContain(SECRET);
+          expect(breachesSince(postsBefore)).toEqual([]);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 // ---- alert-service -------------------------------------------------------------------------------
@@ -217,39 +229,52 @@ const snsEventArb: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 describe('alert-service under random and malformed events', () => {
-  it(`delivers every record or fails the invocation as a whole, and breaks no invariant (${RUNS} runs)`, async () => {
-    slack.answer({ status: 200 });
-    const handler = alertService({
-      webhookUrl: fixedWebhookUrl(slack.url),
-      settings: { environment: 'dev', displayTimeZone: 'Asia/Seoul' },
-    });
-    await fc.assert(
-      fc.asyncProperty(snsEventArb, async (event) => {
-        const postsBefore = slack.posts.length;
-        const output = captureOutput();
-        let outcome: { value?: { records: number; delivered: number }; error?: unknown };
-        try {
-          outcome = await handler(event as SNSEvent, lambdaContext('ott-alert-service-dev', 30_000)).then(
-            (value) => ({ value }),
-            (error: unknown) => ({ error }),
-          );
-        } finally {
-          output.restore();
-        }
-        if (outcome.error !== undefined) {
-          // Reported, not dropped: Lambda retries the event, then keeps it in the failures queue.
-          expect(outcome.error).toBeInstanceOf(AlertDeliveryError);
-        } else {
-          const records = Array.isArray((event as SNSEvent | undefined)?.Records)
-            ? (event as SNSEvent).Records.length
-            : 1;
-          expect(outcome.value).toEqual({ records, delivered: records });
-          expect(slack.posts.length - postsBefore).toBe(records);
-        }
-        expect(output.text()).not.toContain(SECRET);
-        expect(breachesSince(postsBefore)).toEqual([]);
-      }),
-      { numRuns: RUNS },
-    );
-  }, 120_000);
+  it(
+    `delivers every record or fails the invocation as a whole, and breaks no invariant (${RUNS} runs)`,
+    async () => {
+      slack.answer({ status: 200 });
+      const handler = alertService({
+        webhookUrl: fixedWebhookUrl(slack.url),
+        settings: { environment: 'dev', displayTimeZone: 'Asia/Seoul' },
+      });
+      await fc.assert(
+        fc.asyncProperty(snsEventArb, async (event) => {
+          const postsBefore = slack.posts.length;
+          const output = captureOutput();
+          let outcome: { value?: { records: number; delivered: number }; error?: unknown };
+          try {
+            outcome = await handler(event as SNSEvent, lambdaContext('ott-alert-service-dev', 30_000)).then(
+              (value) => ({ value }),
+              (error: unknown) => ({ error }),
+            );
+          } finally {
+            output.restore();
+          }
+          if (outcome.error !== undefined) {
+            // Reported, not dropped: Lambda retries the event, then keeps it in the failures queue.
+            expect(outcome.error).toBeInstanceOf(AlertDeliveryError);
+          } else {
+            const records = Array.isArray((event as SNSEvent | undefined)?.Records)
+              ? (event as SNSEvent).Records.length
+              : 1;
+            expect(outcome.value).toEqual({ records, delivered: records });
+            expect(slack.posts.length - postsBefore).toBe(records);
+          }
+          expect(output.text()).not.toContain(SECRET);
+          expect(breachesSince(postsBefore)).toEqual([]);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
+});
+
+describe('the property counts', () => {
+  it(`run ${CI_RUNS} cases per handler in CI, and never fewer`, () => {
+    expect(CI_RUNS).toBeGreaterThanOrEqual(1_000);
+    expect(propertyRuns(CI_RUNS, { CI: 'true' })).toBe(CI_RUNS);
+    expect(propertyRuns(CI_RUNS, { PROPERTY_RUNS: 'full' })).toBe(CI_RUNS);
+    expect(RUNS).toBe(propertyRuns(CI_RUNS));
+  });
 });

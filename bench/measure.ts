@@ -33,3 +33,33 @@ export function timeProcess(command: string, args: string[], runs: number, cwd: 
   }
   return { median: median(times), runs: times };
 }
+
+export interface PairedTiming {
+  floor: Timing;
+  figure: Timing;
+  /** Median of figure/floor over the pairs: steadier than a ratio of medians when the machine's speed drifts. */
+  ratio: number;
+}
+
+type Command = [string, string[]];
+
+/**
+ * Runs the floor and the figure in turn (floor, figure, floor, figure, ...) after one uncounted run of
+ * each (warm disk cache and bundle cache), and pairs their times.
+ */
+export function timeAgainstFloor(floor: Command, figure: Command, runs: number, cwd: string): PairedTiming {
+  timeProcess(...floor, 1, cwd);
+  timeProcess(...figure, 1, cwd);
+  const floorRuns: number[] = [];
+  const figureRuns: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    floorRuns.push(timeProcess(...floor, 1, cwd).runs[0]!);
+    figureRuns.push(timeProcess(...figure, 1, cwd).runs[0]!);
+  }
+  const ratios = figureRuns.map((t, i) => t / floorRuns[i]!);
+  return {
+    floor: { median: median(floorRuns), runs: floorRuns },
+    figure: { median: median(figureRuns), runs: figureRuns },
+    ratio: Math.round(median(ratios) * 100) / 100,
+  };
+}

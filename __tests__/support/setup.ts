@@ -1,4 +1,11 @@
 // CDKTF's jest matchers (toHaveResource, toHaveResourceWithProperties, ...): none needs terraform.
 import { Testing } from 'cdktf';
+import { setFlagsFromString } from 'node:v8';
 
 Testing.setupJest();
+
+// Node's fetch parses HTTP with a WebAssembly module that V8 recompiles in the background once it is
+// hot; a worker that used fetch then stayed alive for most of a second after its last test (0.8 s
+// in a plain Node process), longer than jest grants a worker to exit (500 ms), so the run ended with
+// "A worker process has failed to exit gracefully". The baseline compiler alone leaves nothing behind.
+setFlagsFromString('--liftoff-only');

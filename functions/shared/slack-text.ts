@@ -4,8 +4,15 @@
 /** Cuts to `max` code points (never inside a surrogate pair), marking the cut with "…". */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text; // code points never outnumber UTF-16 units
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  // Walks at most max + 1 code points: a 256 KB record costs no more than a short one.
+  let index = 0;
+  let cut = 0;
+  for (let points = 0; index < text.length; points++) {
+    if (points === max - 1) cut = index;
+    if (points === max) return `${text.slice(0, cut)}…`;
+    index += text.codePointAt(index)! > 0xffff ? 2 : 1;
+  }
+  return text;
 }
 
 /** Slack's three control characters. */

@@ -1,0 +1,6 @@
+// How many cases a property test runs: the full count in CI (.ci/run sets CI=true) or with
+// PROPERTY_RUNS=full, a quarter of it in a local `npm test`, where each run draws new random cases.
+export function propertyRuns(full: number, env: NodeJS.ProcessEnv = process.env): number {
+  const everything = env.CI === 'true' || env.CI === '1' || env.PROPERTY_RUNS === 'full';
+  return everything ? full : Math.ceil(full / 4);
+}
