@@ -71,7 +71,8 @@ describe('npm run slack-receiver', () => {
     }
     expect(outputs[0]).toEqual({ records: 1, delivered: 1 });
     expect(outputs[1]).toEqual([
-      { batchItemFailures: [] },
+      // The fixture's wave is days past its deadline and incomplete: its record is returned once (README).
+      { batchItemFailures: [{ itemIdentifier: expect.any(String) as string }] },
       expect.objectContaining({ posted: true, reported: 1, missing: 19 }),
     ]);
     const shown = await waitForOutput(
