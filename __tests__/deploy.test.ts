@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadEnvironments } from '../environments';
+import type { EnvironmentConfig } from '../environments/schema';
 import type { MigrationReport } from '../scripts/migration/plan';
 import { DeployStop, type Host } from '../scripts/deploy/prerequisites';
 import { deploy, diff, type DeployOptions, type WorkflowDeps } from '../scripts/deploy/workflow';
@@ -15,7 +16,12 @@ function host(files: string[], env: Record<string, string> = {}): Host {
 }
 const STATE_FILES = ['dev.json', 'stg.json', 'unreadable.json'];
 const READY = host([TERRAFORM, `${HOME}/.aws/config`, `${HOME}/.terraform.d/credentials.tfrc.json`, ...STATE_FILES]);
-const ENVIRONMENTS = loadEnvironments();
+/** The shipped environments with step 0 done: a real account and on-call address instead of the placeholders. */
+const ENVIRONMENTS = loadEnvironments().map((env) => ({
+  ...env,
+  accountId: '444455556666',
+  operations: { emails: ['oncall@ott-platform.test'] },
+}));
 /** Wednesday 12:00 KST: no wave, window or deadline near (new: 09:00 / 18:00; legacy: 00:00 / 09:00). */
 const QUIET = new Date('2026-11-25T03:00:00Z');
 const TESTS = 'npm test -- --testTimeout=120000';
@@ -43,7 +49,13 @@ const okReport = (moved = 89): MigrationReport => ({
 });
 
 function harness(
-  options: { host?: Host; exitCodes?: Record<string, number>; report?: MigrationReport; clock?: Date[] } = {},
+  options: {
+    host?: Host;
+    exitCodes?: Record<string, number>;
+    report?: MigrationReport;
+    clock?: Date[];
+    environments?: EnvironmentConfig[];
+  } = {},
 ) {
   const calls: string[] = [];
   const said: string[] = [];
@@ -62,7 +74,7 @@ function harness(
     },
     say: (line) => said.push(line),
     cloudHostnames: ['app.terraform.io'],
-    environments: ENVIRONMENTS,
+    environments: options.environments ?? ENVIRONMENTS,
     // Each read of the clock takes the next time given (the last one stays).
     now: () => (options.clock && options.clock.length > 1 ? options.clock.shift()! : (options.clock?.[0] ?? QUIET)),
   };
@@ -113,6 +125,20 @@ describe('npm run deploy', () => {
       '--state stg=stg.json: stg is not deployed by this run (dev); leave it out or add stg',
     );
     expect(h.calls).toEqual([]);
+  });
+
+  it('refuses an environment that still holds a shipped placeholder, before anything runs', async () => {
+    const shipped = harness({ environments: loadEnvironments() });
+    expect(await stopOf(deploy(options({ stacks: ['dev'] }), shipped.deps))).toBe(
+      'environments/dev.ts still holds the shipped placeholder accountId "111122223333" and operations.emails "platform-oncall@example.com": set the real value (help/migration.md, step 0)',
+    );
+    const emailOnly = harness({
+      environments: ENVIRONMENTS.map((env) => ({ ...env, operations: { emails: ['platform-oncall@example.com'] } })),
+    });
+    expect(await stopOf(deploy(options({ stacks: ['stg'] }), emailOnly.deps))).toMatch(
+      /^environments\/stg\.ts still holds the shipped placeholder operations\.emails /,
+    );
+    expect([...shipped.calls, ...emailOnly.calls, ...shipped.preflights]).toEqual([]);
   });
 
   it('does not deploy stg when dev failed, and says so', async () => {

@@ -1,4 +1,4 @@
-import { cloudBackend, defaultTags, serviceCatalog } from './common';
+import { cloudBackend, defaultTags, PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_ONCALL_EMAIL, serviceCatalog } from './common';
 import type { EnvironmentInput } from './schema';
 
 export const dev: EnvironmentInput = {
@@ -6,7 +6,7 @@ export const dev: EnvironmentInput = {
   region: 'ap-northeast-2',
   // Placeholder (AWS's documentation account): replace with the real account ID (help/migration.md, step 0).
   // The provider refuses credentials of any other account, so a deploy with the placeholder stops at once.
-  accountId: '111122223333',
+  accountId: PLACEHOLDER_ACCOUNT_ID,
   defaultTags: defaultTags('dev'),
   namePrefix: 'ecs-scheduler',
   backend: cloudBackend('dev'),
@@ -30,5 +30,5 @@ export const dev: EnvironmentInput = {
   },
   // PLACEHOLDER: never delivered. Replace with the on-call address(es) or an existing topic before the
   // first deploy (help/migration.md, step 0; help/configuration.md, "operations").
-  operations: { emails: ['platform-oncall@example.com'] },
+  operations: { emails: [PLACEHOLDER_ONCALL_EMAIL] },
 };
