@@ -10,8 +10,6 @@ import { decodeJsonencode } from './support/jsonencode';
 import { resourceOf, resourcesOf, synthJson, withServices, type TerraformJson } from './support/synth';
 
 /** The account in the stack: a Terraform reference here, or a configured ID; sized and matched as 12 digits. */
-const ACCOUNT_TOKEN = '111122223333'; // environments/dev.ts accountId
-const LIVE_ACCOUNT = '123456789012';
 const QUEUE_ARN = '${aws_sqs_queue.slack_notifier_alerts.arn}';
 const LEGACY_RULE = 'module.slack_notifier.aws_cloudwatch_event_rule.ecs_update_service';
 const LEGACY_TARGET = 'module.slack_notifier.aws_cloudwatch_event_target.send_to_sqs';
@@ -25,14 +23,12 @@ function services(count: number): EnvironmentInput['scheduler']['services'] {
   });
 }
 
-/** Each rule's pattern as EventBridge sees it (a real 12-digit account in place of the token). */
+/** Each rule's pattern as EventBridge sees it (the stack writes the declared account into it). */
 function livePatterns(json: TerraformJson): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(resourcesOf(json, 'aws_cloudwatch_event_rule')).map(([id, rule]) => [
       id,
-      JSON.parse(
-        JSON.stringify(decodeJsonencode(rule.event_pattern)).split(ACCOUNT_TOKEN).join(LIVE_ACCOUNT),
-      ) as unknown,
+      decodeJsonencode(rule.event_pattern),
     ]),
   );
 }
