@@ -7,9 +7,10 @@ module.exports = {
   // checks the types once for the whole project.
   transform: { '^.+\\.ts$': '<rootDir>/__tests__/support/esbuild-transform.js' },
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
-  // One offline `terraform init` per run for the real-Terraform checks (or one line saying why they skip).
-  globalSetup: '<rootDir>/__tests__/support/terraform-setup.ts',
-  globalTeardown: '<rootDir>/__tests__/support/terraform-teardown.ts',
+  // A temporary folder per run, removed whole at the end; one offline `terraform init` per run for
+  // the real-Terraform checks (or one line saying why they skip).
+  globalSetup: '<rootDir>/__tests__/support/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/global-teardown.ts',
   // Sized for a loaded 2-core machine: the slowest tests start a Node process that synthesizes both
   // stacks (about 3 s of CPU), which takes 5-10 times that when other jobs share the cores. A hung
   // test still fails, only later; elapsed-time assertions in tests keep seconds of margin.

@@ -56,10 +56,14 @@ function declared(stack: StackJson): string[] {
 
 const run = promisify(execFile);
 /** `npm run migrate:check` as an operator runs it (a process: arguments, output, exit code). */
-async function migrateCheck(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function migrateCheck(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/migrate-check.ts', ...args], {
       cwd: ROOT,
+      env,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -373,5 +377,16 @@ describe('npm run migrate:check', () => {
     expect(none.stdout).toBe('');
     expect(none.stderr).toContain('holds no legacy resource');
     expect(none.stderr).not.toContain('    at ');
+  }, 120_000);
+
+  it('exits 2 with one line naming the fix when terraform is missing, after checking the state file', async () => {
+    const noTerraform = { ...process.env, TERRAFORM_BINARY: path.join(SCRATCH, 'no-terraform-here') };
+    const result = await migrateCheck(['--stack', 'dev', '--state', DEV_STATE], noTerraform);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^migrate:check: the check runs terraform plan offline, and no terraform binary on PATH \(install Terraform >= 1\.7, or set TERRAFORM_BINARY\)\n/,
+    );
+    expect(result.stderr).not.toContain('    at ');
   }, 120_000);
 });

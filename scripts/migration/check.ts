@@ -54,12 +54,12 @@ export async function checkMigration(options: CheckOptions): Promise<MigrationRe
   const state = readStateFile(options.stateFile);
   const mismatch = environmentMismatch(options.stack, state.resources);
   if (mismatch) throw new StateFileError(`${options.stateFile}: ${mismatch}`);
-  const toolchain = findToolchain({ offline: false });
-  if (toolchain instanceof ToolchainMissing) {
-    throw new StateFileError(`the check runs terraform plan offline, and ${toolchain.message}`);
-  }
   return withSynthesizedStack(options.stack, async (dir, synthesized) => {
     requireSomethingToTakeOver(options, state.resources, options.config ?? synthesized);
+    const toolchain = findToolchain({ offline: false });
+    if (toolchain instanceof ToolchainMissing) {
+      throw new StateFileError(`the check runs terraform plan offline, and ${toolchain.message}`);
+    }
     const { resources, adopted, imports, planned } = adopt(options.config ?? synthesized, state.resources);
     const offline = await planStack(
       toolchain,

@@ -2,9 +2,10 @@
 // with `terraform show -json`: what Terraform itself decides, not a prediction.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { installedProvider, REATTACH_VARIABLE, startProviderServer } from './provider-server';
 import { startStsStub } from './sts-stub';
 import { runTerraform, terraformOrThrow, type Toolchain } from './toolchain';
-import { stackCopy, type StackSource } from './workspace';
+import { sharedInit, stackCopy, type StackSource } from './workspace';
 
 export interface ValidateResult {
   valid: boolean;
@@ -67,7 +68,8 @@ function allowedAccount(stackJson: unknown): string {
 }
 
 /**
- * Plans `source` against `state` (none: an empty state). Data sources are dropped from a copy of the
+ * Plans `source` against `state` (none: an empty state), with a provider of its own (one
+ * configuration per provider process: provider-server.ts). Data sources are dropped from a copy of the
  * state: a legacy root's `data.archive_file` needs the hashicorp/archive provider, which is not in the
  * offline mirror, and Terraform reads every data source again during a plan anyway.
  */
@@ -78,6 +80,8 @@ export async function planStack(
   options: { account?: string } = {},
 ): Promise<OfflinePlan> {
   const sts = await startStsStub(options.account ?? allowedAccount(source.json));
+  const server = await startProviderServer(installedProvider(await sharedInit(toolchain)));
+  const planning = { ...toolchain, env: { ...toolchain.env, [REATTACH_VARIABLE]: server.reattach } };
   const copy = await stackCopy(toolchain, source, { stsUrl: sts.url });
   const droppedDataSources: string[] = [];
   try {
@@ -90,7 +94,7 @@ export async function planStack(
       writeFileSync(path.join(copy.dir, 'terraform.tfstate'), JSON.stringify({ ...state, resources }));
     }
     const planFile = path.join('out', 'plan.bin');
-    await terraformOrThrow(toolchain, copy.dir, [
+    await terraformOrThrow(planning, copy.dir, [
       'plan',
       '-refresh=false',
       '-input=false',
@@ -98,10 +102,10 @@ export async function planStack(
       '-no-color',
       `-out=${planFile}`,
     ]);
-    const shown = await terraformOrThrow(toolchain, copy.dir, ['show', '-json', '-no-color', planFile]);
+    const shown = await terraformOrThrow(planning, copy.dir, ['show', '-json', '-no-color', planFile]);
     return { plan: JSON.parse(shown) as PlanJson, droppedDataSources, awsCalls: [...sts.requests] };
   } finally {
     copy.remove();
-    await sts.close();
+    await Promise.all([sts.close(), server.stop()]);
   }
 }

@@ -2,7 +2,7 @@
 // provider from a filesystem mirror (TF_PROVIDER_MIRROR, or found in the usual places). Nothing is
 // ever downloaded: the CLI config written here names the mirror and no `direct {}` source.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -74,7 +74,9 @@ const CLI_CONFIG_VARIABLE = 'TERRAFORM_HARNESS_CLI_CONFIG';
 function cliConfig(mirror: string): string {
   const existing = process.env[CLI_CONFIG_VARIABLE];
   if (existing && existsSync(existing)) return existing;
-  const config = path.join(mkdtempSync(path.join(tmpdir(), 'tf-cli-')), 'terraform.rc');
+  const dir = mkdtempSync(path.join(tmpdir(), 'tf-cli-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const config = path.join(dir, 'terraform.rc');
   writeFileSync(
     config,
     `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
@@ -89,8 +91,20 @@ export interface TerraformRun {
   stderr: string;
 }
 
+/** The last command queued on each running provider (TF_REATTACH_PROVIDERS): its commands take turns. */
+const turns = new Map<string, Promise<unknown>>();
+
 /** Runs terraform asynchronously (a loopback stub in this process may have to answer it). */
 export function runTerraform(toolchain: Toolchain, cwd: string, args: string[]): Promise<TerraformRun> {
+  const server = toolchain.env.TF_REATTACH_PROVIDERS;
+  if (!server) return spawnTerraform(toolchain, cwd, args);
+  const run = (turns.get(server) ?? Promise.resolve()).then(() => spawnTerraform(toolchain, cwd, args));
+  turns.set(server, run);
+  void run.then(() => turns.get(server) === run && turns.delete(server));
+  return run;
+}
+
+function spawnTerraform(toolchain: Toolchain, cwd: string, args: string[]): Promise<TerraformRun> {
   return new Promise((resolve) => {
     execFile(
       toolchain.terraform,

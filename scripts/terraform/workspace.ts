@@ -20,11 +20,14 @@ export function sharedInit(toolchain: Toolchain): Promise<string> {
   if (given) return Promise.resolve(given);
   initialized ??= (async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tf-init-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const config = {
       terraform: { ...LOCAL_BACKEND, required_providers: { aws: { source: 'aws', version: AWS_PROVIDER_VERSION } } },
     };
     writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config));
-    await terraformOrThrow(toolchain, dir, ['init', '-input=false', '-no-color', '-backend=true']);
+    // Init installs from the mirror and writes the lock file: never through a running provider.
+    const { TF_REATTACH_PROVIDERS: _running, ...env } = toolchain.env;
+    await terraformOrThrow({ ...toolchain, env }, dir, ['init', '-input=false', '-no-color', '-backend=true']);
     process.env[SHARED_INIT_VARIABLE] = dir;
     return dir;
   })();
