@@ -10,7 +10,11 @@ import { findToolchain, ToolchainMissing, type Toolchain } from '../../scripts/t
 import { sharedInit } from '../../scripts/terraform/workspace';
 
 /** The suites that run terraform, named in the skip line. */
-export const REAL_TERRAFORM_SUITES = ['terraform.test.ts', 'migrate-check.test.ts (plans)'];
+export const REAL_TERRAFORM_SUITES = [
+  'terraform.test.ts',
+  'migrate-check.test.ts (plans)',
+  'provider-server.test.ts (running provider)',
+];
 /** Set by the global setup to the reason the real-Terraform checks are skipped. */
 export const SKIP_VARIABLE = 'REAL_TERRAFORM_SKIPPED';
 

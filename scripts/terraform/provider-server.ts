@@ -49,6 +49,7 @@ export function installedProvider(initDir: string): string {
 const WATCHDOG = [
   'exec 3<&0', // a background job's own standard input is /dev/null
   '"$0" -debug </dev/null 3<&- & provider=$!',
+  'exec 2>/dev/null', // the shell's own notices: a write to a dead parent's pipe would end it early
   '(read -r _ <&3; kill "$provider" 2>/dev/null) &',
   'wait "$provider"; status=$?',
   'rm -rf "$TMPDIR"',
