@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from '@cdktf/hcl2json';
+import { parse } from './support/hcl2json';
 import { Testing, type App } from 'cdktf';
 import { EnvironmentStack } from '../constructs/environment-stack';
 import { parseEnvironment } from '../environments';

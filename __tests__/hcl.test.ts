@@ -1,6 +1,6 @@
 // `cdktf synth --hcl` is how reviewers read the stacks: its HCL must parse and say
 // exactly what the JSON says.
-import { parse } from '@cdktf/hcl2json';
+import { parse } from './support/hcl2json';
 import { Testing } from 'cdktf';
 import { EnvironmentStack } from '../constructs/environment-stack';
 import { parseEnvironment } from '../environments';
