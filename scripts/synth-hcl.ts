@@ -41,8 +41,12 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exitCode = 1;
-});
+main().then(
+  // hcl-tools' Go (WebAssembly) runtime keeps timers armed for seconds after the last format: end here.
+  () => process.exit(),
+  (error: unknown) => {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  },
+);
