@@ -292,7 +292,7 @@ describe('npm run deploy, as a process with no terraform on PATH', () => {
   it('exits non-zero with a one-line explanation', async () => {
     const run = promisify(execFile);
     const root = path.join(__dirname, '..');
-    const result = await run(process.execPath, ['--import', 'tsx', 'scripts/deploy.ts', 'deploy'], {
+    const result = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/deploy.ts', 'deploy'], {
       cwd: root,
       env: { ...process.env, PATH: path.dirname(process.execPath) },
     }).then(

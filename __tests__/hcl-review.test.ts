@@ -90,7 +90,7 @@ describe('a stack folder holds one form only', () => {
 
   it('a plain synth after `cdktf synth --hcl` removes the stale cdk.tf (the real app, as cdktf runs it)', async () => {
     const dir = outdir(['cdk.tf']); // what `npx cdktf synth --hcl` left behind
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
       cwd: ROOT,
       env: { ...process.env, CDKTF_OUTDIR: dir, SYNTH_HCL_OUTPUT: 'false' },
     });

@@ -61,10 +61,14 @@ async function migrateCheck(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/migrate-check.ts', ...args], {
-      cwd: ROOT,
-      env,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--require', 'tsx/cjs', 'scripts/migrate-check.ts', ...args],
+      {
+        cwd: ROOT,
+        env,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     return error as { code: number; stdout: string; stderr: string };

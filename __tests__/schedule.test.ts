@@ -145,7 +145,7 @@ describe('npm run schedule', () => {
     const run = promisify(execFile);
     const { stdout } = await run(
       process.execPath,
-      ['--import', 'tsx', 'scripts/schedule.ts', '--env', 'dev', '--from', '2026-11-23', '--days', '1'],
+      ['--require', 'tsx/cjs', 'scripts/schedule.ts', '--env', 'dev', '--from', '2026-11-23', '--days', '1'],
       { cwd: path.join(__dirname, '..') },
     );
     const lines = stdout.split('\n');

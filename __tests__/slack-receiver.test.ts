@@ -31,7 +31,7 @@ describe('npm run slack-receiver', () => {
   let url = '';
 
   beforeAll(async () => {
-    receiver = spawn(process.execPath, ['--import', 'tsx', 'scripts/slack-receiver.ts', '--port', '0'], {
+    receiver = spawn(process.execPath, ['--require', 'tsx/cjs', 'scripts/slack-receiver.ts', '--port', '0'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

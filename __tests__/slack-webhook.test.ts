@@ -534,7 +534,7 @@ describe('network failure reasons, in a plain Node realm', () => {
         process.stdout.write(JSON.stringify({ out, urls: [refused, slack.url] }));
       })();
     `;
-    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '-e', script], {
+    const { stdout } = await execFileAsync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
       cwd: resolve(__dirname, '..'),
       timeout: 50_000,
     });

@@ -50,7 +50,7 @@ function stackDir(): string {
 
 async function statePull(args: string[], bin: string) {
   const run = promisify(execFile);
-  return run(process.execPath, ['--import', 'tsx', 'scripts/state-pull.ts', ...args], {
+  return run(process.execPath, ['--require', 'tsx/cjs', 'scripts/state-pull.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
   }).then(

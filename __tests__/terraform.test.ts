@@ -67,7 +67,7 @@ describeWithTerraform('the synthesized stacks under the real terraform', (toolch
     'terraform validate accepts the HCL review copies of both stacks (npm run synth:hcl), with no warning',
     async () => {
       const review = path.join(outdir, 'hcl-review');
-      await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/synth-hcl.ts'], {
+      await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth-hcl.ts'], {
         cwd: path.join(__dirname, '..'),
         env: { ...process.env, HCL_REVIEW_DIR: review },
       });
