@@ -56,8 +56,13 @@ const WATCHDOG = [
   'exit "$status"',
 ].join('\n');
 
+/** A socket path holds at most 104 bytes (macOS): a long TMPDIR (a test run's, macOS's own) gives way to /tmp. */
+function socketBase(): string {
+  return tmpdir().length > 40 && existsSync('/tmp') ? '/tmp' : tmpdir();
+}
+
 export function startProviderServer(binary: string): Promise<ProviderServer> {
-  const socketDir = mkdtempSync(path.join(tmpdir(), 'tf-provider-'));
+  const socketDir = mkdtempSync(path.join(socketBase(), 'tf-provider-'));
   const child = spawn('/bin/sh', ['-c', WATCHDOG, binary], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, TMPDIR: socketDir },
