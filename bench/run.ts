@@ -29,10 +29,10 @@ const quick = process.argv.includes('--quick');
 const skipTests = process.argv.includes('--skip-tests');
 const runs = quick ? 3 : 5;
 type Command = [string, string[]];
-/** As cdktf.json runs the app: tsx's CommonJS hook only (its ESM loader thread costs ~7% of a synth). */
-const tsx = (script: string, ...args: string[]): Command => [
+/** As cdktf.json runs the app: from its cached bundle (scripts/app-bundle/run.js). */
+const app = (script: string, ...args: string[]): Command => [
   process.execPath,
-  ['--require', 'tsx/cjs', script, ...args],
+  ['scripts/app-bundle/run.js', script, ...args],
 ];
 /** Floors: a bare Node process, one that only loads cdktf, one that loads cdktf and the provider classes. */
 const NODE_FLOOR: Command = [process.execPath, ['-e', '0']];
@@ -51,14 +51,14 @@ async function main(): Promise<void> {
         .join(' ')}\n` +
       'Each process figure is paired run by run with its floor (floor, figure, floor, ...): x = median of the ratios.\n\n',
   );
-  const providers = timeAgainstFloor(CDKTF_FLOOR, tsx('bench/floor.ts'), runs, ROOT);
+  const providers = timeAgainstFloor(CDKTF_FLOOR, app('bench/floor.ts'), runs, ROOT);
   line('floor: node -e "require(\'cdktf\')"', `${providers.floor.median.toFixed(2)} s`);
   line('floor: cdktf + the provider classes', `${providers.figure.median.toFixed(2)} s`, `x${providers.ratio} cdktf`);
   const synth: Record<number, PairedTiming> = {};
   for (const services of SERVICE_COUNTS) {
     synth[services] = timeAgainstFloor(
       CDKTF_FLOOR,
-      tsx('bench/synth-app.ts', String(services)),
+      app('bench/synth-app.ts', String(services)),
       services === 500 ? Math.min(runs, 3) : runs,
       ROOT,
     );
