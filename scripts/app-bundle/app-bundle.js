@@ -1,15 +1,16 @@
 // @ts-check
 // The app as one CommonJS file, made by esbuild from a TypeScript entry (main.ts, bench/synth-app.ts)
-// and kept in node_modules/.cache/app-bundles: loading it replaces loading about 100 TypeScript
-// modules, zod and 28 provider classes through tsx. Only cdktf, constructs, esbuild and the AWS SDK
-// stay outside, loaded from node_modules as before (the SDK only if the app ever calls it).
+// and kept in node_modules/.cache/app-bundles: loading it replaces resolving and compiling about 600
+// modules one by one (the TypeScript sources through tsx, zod, the provider classes, cdktf and its
+// dependencies). Only esbuild stays outside (it runs its own binary), and the AWS SDK (below).
 //
-// Content-keyed like the function bundles (constructs/shared/bundle-cache.ts): the key covers the
-// entry, the project root, esbuild's version and options, package-lock.json, package.json,
-// tsconfig.json and the names and contents of every source file of the project (so a new file that
-// changes how an import resolves changes the key; this file is one of them). A bundle is served only while it and every file
-// esbuild read for it (its metafile inputs, node_modules included) still hash as recorded; otherwise
-// it is rebuilt. A cache that cannot be written costs only speed.
+// Content-keyed like the function bundles (constructs/shared/bundle-cache.ts). The key covers the
+// entry, the project root, esbuild's version and options, this file and content-cache.js,
+// package-lock.json and the contents of every package.json and tsconfig.json of the project (they
+// decide how imports resolve), and the names of every source file of the project (a new file can
+// change what an import resolves to). A bundle is served only while it and every file esbuild read
+// for it (its metafile inputs: the sources and node_modules files it holds) still hash as recorded;
+// otherwise it is rebuilt. A cache that cannot be written costs only speed.
 'use strict';
 const { createHash } = require('node:crypto');
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -24,17 +25,16 @@ const {
   entryPaths,
 } = require('../../constructs/shared/content-cache');
 
-/** Bump when the entry layout or the build changes in a way the options do not show. */
+/** Bump when the entry layout changes. */
 const FORMAT = 'app-bundle-cache/1';
-const KEY_FILES = ['package-lock.json', 'package.json', 'tsconfig.json'];
+/** Whose contents are in the key besides each package.json and tsconfig.json of the project. */
+const KEY_FILES = ['package-lock.json', __filename, require.resolve('../../constructs/shared/content-cache')];
 /** Folders that hold no source of the app (besides dot folders): outputs and dependencies. */
 const NOT_SOURCE = new Set(['node_modules', 'cdktf.out', 'coverage']);
-const SOURCE_FILE = /(\.[cm]?[jt]sx?|[/\\]package\.json|[/\\]tsconfig\.json)$/;
-/**
- * Loaded from node_modules at run time: cdktf and constructs (one copy of their classes and
- * singletons for the app and the provider classes) and esbuild (it runs its own binary).
- */
-const EXTERNAL = ['cdktf', 'cdktf/*', 'constructs', 'esbuild'];
+const SOURCE_FILE = /\.[cm]?[jt]sx?$/;
+const RESOLUTION_FILE = /(^|[/\\])(package|tsconfig)\.json$/;
+/** Loaded from node_modules at run time: esbuild runs its own binary. */
+const EXTERNAL = ['esbuild'];
 const BUNDLE_EXTENSION = '.js';
 
 /** @param {string} root */
@@ -110,11 +110,16 @@ function bundleKey(root, entry) {
   const hash = createHash('sha256').update(
     JSON.stringify([FORMAT, root, entry, esbuildPackage.version, buildOptions(root, entry)]),
   );
-  const sources = filesUnder(root, (folder) => {
+  const projectFiles = filesUnder(root, (folder) => {
     const name = path.basename(folder);
     return name.startsWith('.') || NOT_SOURCE.has(name);
-  }).filter((file) => SOURCE_FILE.test(file));
-  return hashFiles(hash, root, [...KEY_FILES.map((file) => path.join(root, file)), ...sources]).digest('hex');
+  });
+  const contents = [
+    ...KEY_FILES.map((file) => path.resolve(root, file)),
+    ...projectFiles.filter((file) => RESOLUTION_FILE.test(file)),
+  ];
+  const names = projectFiles.filter((file) => SOURCE_FILE.test(file)).map((file) => path.relative(root, file));
+  return hashFiles(hash.update(JSON.stringify(names)), root, contents).digest('hex');
 }
 
 /**
