@@ -4,8 +4,9 @@
 // byte-identical on every machine. The AWS SDK v3 is left out: the Lambda runtime provides it.
 // Each zip is built once per process, and reused across processes through a content-keyed cache
 // (bundle-cache.ts) while none of its inputs changed; FUNCTION_BUNDLE_CACHE=off turns that off.
-import { type BuildOptions, buildSync, version as esbuildVersion } from 'esbuild';
+import type { BuildOptions, buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type ZipOptions, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,12 @@ export interface BundleOptions {
 const ZIP_ENTRY_TIME = new Date(1980, 0, 1); // local time: zip entries store local wall-clock fields
 /** Unix regular file, rw-r--r--: readable by the Lambda runtime user. */
 const ZIP_FILE_ATTRIBUTES = 0o100644 << 16;
+
+/** esbuild, loaded only when a function is built: a cache hit needs only its version. */
+const load = createRequire(__filename);
+const esbuildVersion = (load('esbuild/package.json') as { version: string }).version;
+const esbuildBuildSync = (...args: Parameters<typeof buildSync>) =>
+  (load('esbuild') as { buildSync: typeof buildSync }).buildSync(...args);
 
 const bundles = new Map<string, FunctionBundle>();
 let scratch: string | undefined;
@@ -180,7 +187,7 @@ function esbuildOptions(root: string, name: string): BuildOptions {
 function bundleCode(name: string, build: BuildOptions): { code: Uint8Array; inputs: string[] } {
   let result: ReturnType<typeof buildSync>;
   try {
-    result = buildSync({ ...build, metafile: true });
+    result = esbuildBuildSync({ ...build, metafile: true });
   } catch (error) {
     throw new Error(
       `bundling functions/${name}/index.ts failed: ${error instanceof Error ? error.message : String(error)}`,
