@@ -13,6 +13,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,6 +153,23 @@ describe('the app bundle', () => {
 
     expect(run().text).toBe('folder!');
     expect(JSON.parse(readFileSync(entryFile, 'utf8'))).not.toEqual(entry);
+  });
+
+  it('takes a settled file as unchanged only while its stat is the one recorded: new contents of the same size and mtime rebuild', async () => {
+    await new Promise((settle) => setTimeout(settle, 2100)); // older than content-cache.js's SETTLED_MS
+    run();
+    const [name] = [...bundles().keys()];
+    const entry = JSON.parse(readFileSync(path.join(cacheDir, name!.replace(/\.js$/, '.json')), 'utf8')) as {
+      stats: Record<string, string>;
+    };
+    expect(entry.stats['lib/words/index.ts']).toBeDefined();
+
+    const words = path.join(root, 'lib', 'words', 'index.ts');
+    const { atime, mtime } = statSync(words);
+    writeFileSync(words, 'export const word = "FOLDER";'); // as long as "folder"
+    utimesSync(words, atime, mtime); // the ctime still moves
+
+    expect(run().text).toBe('FOLDER!');
   });
 
   it('APP_BUNDLE_CACHE=off runs the sources through tsx and writes no bundle', () => {

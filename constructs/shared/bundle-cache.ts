@@ -12,10 +12,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { filesUnder, hashFiles, sha256Hex } from './content-cache';
 
-export { inputHashes, readCached, sha256Hex, writeCached, type CacheEntry } from './content-cache';
+export { readCached, recordInputs, sha256Hex, writeCached, type CacheEntry } from './content-cache';
 
 /** Bump when the entry layout or the zip format changes. */
-const FORMAT = 'function-bundle-cache/1';
+const FORMAT = 'function-bundle-cache/2';
 
 /** Project files that decide every bundle besides its metafile inputs. */
 const KEY_FILES = ['package-lock.json', 'package.json', 'tsconfig.json'];

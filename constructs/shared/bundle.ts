@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type ZipOptions, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { codeKey, inputHashes, readCached, sha256Hex, writeCached, zipKey } from './bundle-cache';
+import { codeKey, readCached, recordInputs, sha256Hex, writeCached, zipKey } from './bundle-cache';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'functions');
@@ -113,7 +113,7 @@ function compile(root: string, name: string, cacheDir: string | false): { code: 
   const hit = cacheDir ? readCached(cacheDir, root, key) : undefined;
   if (hit) return { code: hit, fromCache: true };
   const { code, inputs } = bundleCode(name, build);
-  if (cacheDir) writeCached(cacheDir, key, code, inputHashes(root, inputs));
+  if (cacheDir) writeCached(cacheDir, key, code, recordInputs(root, inputs));
   return { code, fromCache: false };
 }
 
@@ -133,7 +133,7 @@ function zipBundle(
       'index.js': zipEntry(code),
       ...Object.fromEntries(data.map(([file, text]) => [file, zipEntry(Buffer.from(text, 'utf8'))])),
     });
-    if (cacheDir) writeCached(cacheDir, key, zip, {});
+    if (cacheDir) writeCached(cacheDir, key, zip);
   }
   return describe(name, zip, code.byteLength, fromCache);
 }

@@ -19,8 +19,8 @@ const path = require('node:path');
 const {
   filesUnder,
   hashFiles,
-  inputHashes,
   readCached,
+  recordInputs,
   writeCached,
   entryPaths,
 } = require('../../constructs/shared/content-cache');
@@ -136,7 +136,7 @@ async function appBundle(root, entry, options = {}) {
     return { file: entryPaths(cacheDir, key, BUNDLE_EXTENSION).bytes, fromCache: true };
   }
   const { code, inputs } = await build(root, entry);
-  const file = writeCached(cacheDir, key, code, inputHashes(root, inputs), BUNDLE_EXTENSION) ?? scratchFile(code);
+  const file = writeCached(cacheDir, key, code, recordInputs(root, inputs), BUNDLE_EXTENSION) ?? scratchFile(code);
   return { file, fromCache: false };
 }
 
