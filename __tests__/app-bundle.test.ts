@@ -3,7 +3,7 @@
 // input is unchanged, and a change to any of them (source, dependency, lockfile, a new file that
 // changes how an import resolves) or a damaged entry gives what a fresh build gives. Last, the real
 // app as cdktf.json runs it writes the same files as the app run in-process from its sources.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -177,6 +177,17 @@ describe('the app bundle', () => {
     rmSync(cacheDir, { recursive: true });
     run({ APP_BUNDLE_CACHE: 'off' });
     expect(() => readdirSync(cacheDir)).toThrow();
+  });
+
+  it('lets Node report an error the app throws, with its stack and exit code 1, as `node <entry>` does', () => {
+    write('main.ts', "function failing(): never { throw new Error('bug in the app'); }\nfailing();\n");
+    const result = spawnSync(process.execPath, ['scripts/app-bundle/run.js', 'main.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Error: bug in the app\n\s+at failing \(/);
   });
 
   it('runs when the cache cannot be written', () => {

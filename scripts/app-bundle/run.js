@@ -16,24 +16,24 @@ function runAsMain(file) {
   Module.runMain();
 }
 
-async function main() {
+/** The file to run: the entry's bundle, or the entry itself under tsx. */
+async function entryFile() {
   const entry = process.argv[2];
-  if (!entry) {
-    process.stderr.write('usage: node scripts/app-bundle/run.js <entry.ts> [args...]\n');
-    process.exit(2);
-  }
+  if (!entry) throw new Error('usage: node scripts/app-bundle/run.js <entry.ts> [args...]');
   const source = path.resolve(entry);
   if (process.env.APP_BUNDLE_CACHE === 'off') {
     // @ts-expect-error no types: tsx declares them only through package exports, which this tsconfig's resolution does not read
     require('tsx/cjs'); // tsx's CommonJS hook, as `node --require tsx/cjs` loads it
-    runAsMain(source);
-    return;
+    return source;
   }
-  const { file } = await appBundle(ROOT, path.relative(ROOT, source));
-  runAsMain(file);
+  return (await appBundle(ROOT, path.relative(ROOT, source))).file;
 }
 
-main().catch((error) => {
-  process.stderr.write(`app-bundle: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+entryFile().then(
+  // An error the app throws is not caught here: Node reports it, stack and all, as for `node <entry>`.
+  runAsMain,
+  (error) => {
+    process.stderr.write(`app-bundle: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
