@@ -1,8 +1,9 @@
 // The CDKTF app: one stack per environment (`dev`, `stg`), each with its own state.
 
 // First: source maps off before anything else loads (source-maps-off.ts); errors turn them back on
-// before their stack is printed (below).
+// before their stack is printed (below). Then CDKTF's token creation stacks off (token-stacks-off.ts).
 import './source-maps-off';
+import './token-stacks-off';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Annotations, App, TerraformStack } from 'cdktf';

@@ -1,6 +1,7 @@
 // The floor of synth time: a process that only loads cdktf and the provider classes the constructs
 // use (found by scanning their imports, so the list cannot drift from the code).
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const CONSTRUCTS = join(__dirname, '..', 'constructs');
@@ -25,8 +26,7 @@ export function providerModules(): string[] {
 }
 
 if (require.main === module) {
-  void (async () => {
-    await import('cdktf');
-    for (const name of providerModules()) await import(name);
-  })();
+  const load = createRequire(__filename);
+  load('cdktf');
+  for (const name of providerModules()) load(name);
 }

@@ -4,13 +4,14 @@
 // byte-identical on every machine. The AWS SDK v3 is left out: the Lambda runtime provides it.
 // Each zip is built once per process, and reused across processes through a content-keyed cache
 // (bundle-cache.ts) while none of its inputs changed; FUNCTION_BUNDLE_CACHE=off turns that off.
-import { type BuildOptions, buildSync, version as esbuildVersion } from 'esbuild';
+import type { BuildOptions, buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type ZipOptions, zipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { codeKey, inputHashes, readCached, sha256Hex, writeCached, zipKey } from './bundle-cache';
+import { codeKey, readCached, recordInputs, sha256Hex, writeCached, zipKey } from './bundle-cache';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const FUNCTIONS_DIR = path.join(PROJECT_ROOT, 'functions');
@@ -50,6 +51,12 @@ export interface BundleOptions {
 const ZIP_ENTRY_TIME = new Date(1980, 0, 1); // local time: zip entries store local wall-clock fields
 /** Unix regular file, rw-r--r--: readable by the Lambda runtime user. */
 const ZIP_FILE_ATTRIBUTES = 0o100644 << 16;
+
+/** esbuild, loaded only when a function is built: a cache hit needs only its version. */
+const load = createRequire(__filename);
+const esbuildVersion = (load('esbuild/package.json') as { version: string }).version;
+const esbuildBuildSync = (...args: Parameters<typeof buildSync>) =>
+  (load('esbuild') as { buildSync: typeof buildSync }).buildSync(...args);
 
 const bundles = new Map<string, FunctionBundle>();
 let scratch: string | undefined;
@@ -106,7 +113,7 @@ function compile(root: string, name: string, cacheDir: string | false): { code: 
   const hit = cacheDir ? readCached(cacheDir, root, key) : undefined;
   if (hit) return { code: hit, fromCache: true };
   const { code, inputs } = bundleCode(name, build);
-  if (cacheDir) writeCached(cacheDir, key, code, inputHashes(root, inputs));
+  if (cacheDir) writeCached(cacheDir, key, code, recordInputs(root, inputs));
   return { code, fromCache: false };
 }
 
@@ -126,7 +133,7 @@ function zipBundle(
       'index.js': zipEntry(code),
       ...Object.fromEntries(data.map(([file, text]) => [file, zipEntry(Buffer.from(text, 'utf8'))])),
     });
-    if (cacheDir) writeCached(cacheDir, key, zip, {});
+    if (cacheDir) writeCached(cacheDir, key, zip);
   }
   return describe(name, zip, code.byteLength, fromCache);
 }
@@ -180,7 +187,7 @@ function esbuildOptions(root: string, name: string): BuildOptions {
 function bundleCode(name: string, build: BuildOptions): { code: Uint8Array; inputs: string[] } {
   let result: ReturnType<typeof buildSync>;
   try {
-    result = buildSync({ ...build, metafile: true });
+    result = esbuildBuildSync({ ...build, metafile: true });
   } catch (error) {
     throw new Error(
       `bundling functions/${name}/index.ts failed: ${error instanceof Error ? error.message : String(error)}`,
