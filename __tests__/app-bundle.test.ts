@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp, createApp } from '../main';
+import { scratchProject, writeProjectFile } from './support/scratch-project';
 
 const ROOT = path.join(__dirname, '..');
 const LAUNCHER_FILES = [
@@ -30,24 +31,15 @@ const LAUNCHER_FILES = [
 let root: string;
 let cacheDir: string;
 
-function write(file: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), text);
-}
+const write = (file: string, text: string): void => writeProjectFile(root, file, text);
 
 beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'app-bundle-project-'));
-  cacheDir = path.join(root, 'node_modules', '.cache', 'app-bundles');
+  ({ root, cacheDir } = scratchProject('app-bundle-project-', 'app-bundles'));
   for (const file of LAUNCHER_FILES) cpSync(path.join(ROOT, file), path.join(root, file));
   for (const dependency of ['esbuild', 'tsx']) {
     mkdirSync(path.join(root, 'node_modules'), { recursive: true });
     symlinkSync(path.join(ROOT, 'node_modules', dependency), path.join(root, 'node_modules', dependency));
   }
-  write('package.json', '{"name":"demo","private":true}');
-  write('package-lock.json', '{"lockfileVersion":3,"packages":{}}');
-  write('tsconfig.json', '{"compilerOptions":{"strict":true}}');
-  write('node_modules/demo-dep/package.json', '{"name":"demo-dep","main":"index.js"}');
-  write('node_modules/demo-dep/index.js', 'exports.suffix = "!";');
   write('lib/words/index.ts', 'export const word = "folder";');
   write('lib/deep/where.ts', 'export const where = { dir: __dirname, file: __filename };');
   write(

@@ -1,27 +1,18 @@
 // The cross-process bundle cache on a scratch project: a zip is reused only while every input is
 // unchanged, and a change to any of them (source, shared code, dependency, lockfile, a new file
 // that changes how an import resolves, data files) gives the zip a cold build would give.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildFunctionZip, type FunctionBundle } from '../constructs/shared/bundle';
+import { scratchProject, writeProjectFile } from './support/scratch-project';
 
 let root: string;
 let cacheDir: string;
 
-function write(file: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-  writeFileSync(path.join(root, file), text);
-}
+const write = (file: string, text: string): void => writeProjectFile(root, file, text);
 
 beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'bundle-cache-project-'));
-  cacheDir = path.join(root, 'node_modules', '.cache', 'function-bundles');
-  write('package.json', '{"name":"demo","private":true}');
-  write('package-lock.json', '{"lockfileVersion":3,"packages":{}}');
-  write('tsconfig.json', '{"compilerOptions":{"strict":true}}');
-  write('node_modules/demo-dep/package.json', '{"name":"demo-dep","main":"index.js"}');
-  write('node_modules/demo-dep/index.js', 'exports.suffix = "!";');
+  ({ root, cacheDir } = scratchProject('bundle-cache-project-', 'function-bundles'));
   write('shared/greeting.ts', 'export const greeting = "hello";');
   write('functions/demo/words/index.ts', 'export const word = "folder";');
   write(
