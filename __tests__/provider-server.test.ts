@@ -1,7 +1,7 @@
 // The running provider the real-Terraform checks attach to (scripts/terraform/provider-server.ts):
 // started, reported when it cannot start, and never outliving the process that started it.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { installedProvider, startProviderServer } from '../scripts/terraform/provider-server';
 import { sharedInit } from '../scripts/terraform/workspace';
@@ -40,13 +40,16 @@ describeWithTerraform('a running hashicorp/aws', (toolchain) => {
   }, TERRAFORM_TIMEOUT_MS);
 
   it(
-    'serves on a socket in a folder of its own, and stop() ends it and removes the folder',
+    'serves on a socket in a folder of its own at a lower CPU priority, and stop() ends it and removes the folder',
     async () => {
       const server = await startProviderServer(binary);
       const [entry] = Object.values(JSON.parse(server.reattach) as Reattach);
       expect(entry!.Addr.Network).toBe('unix');
       expect(existsSync(entry!.Addr.String)).toBe(true);
       expect(isRunning(entry!.Pid)).toBe(true);
+      // Linux: the 19th field of /proc/<pid>/stat is the nice value (lower priority than the tests).
+      const stat = `/proc/${entry!.Pid}/stat`;
+      if (existsSync(stat)) expect(readFileSync(stat, 'utf8').split(') ')[1]!.split(' ')[16]).toBe('10');
       await server.stop();
       expect(isRunning(entry!.Pid)).toBe(false);
       expect(existsSync(path.dirname(entry!.Addr.String))).toBe(false);

@@ -48,7 +48,8 @@ export function installedProvider(initDir: string): string {
 // TMPDIR is a folder of its own, removed with the provider's socket in it.
 const WATCHDOG = [
   'exec 3<&0', // a background job's own standard input is /dev/null
-  '"$0" -debug </dev/null 3<&- & provider=$!',
+  'lower=; command -v nice >/dev/null 2>&1 && lower="nice -n 10"', // as terraform (toolchain.ts: NICE)
+  '$lower "$0" -debug </dev/null 3<&- & provider=$!',
   'exec 2>/dev/null', // the shell's own notices: a write to a dead parent's pipe would end it early
   '(read -r _ <&3; kill "$provider" 2>/dev/null) &',
   'wait "$provider"; status=$?',

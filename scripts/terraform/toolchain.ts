@@ -104,11 +104,22 @@ export function runTerraform(toolchain: Toolchain, cwd: string, args: string[]):
   return run;
 }
 
+/**
+ * `nice` when the system has it. terraform and the provider are Go programs that use every core for
+ * seconds; at a lower CPU priority they no longer starve the processes that started them (a test
+ * run's jest workers, whose exit jest times at 500 ms).
+ */
+const NICE = onPath('nice');
+const LOWER_PRIORITY = ['-n', '10'];
+
 function spawnTerraform(toolchain: Toolchain, cwd: string, args: string[]): Promise<TerraformRun> {
+  const [command, commandArgs] = NICE
+    ? [NICE, [...LOWER_PRIORITY, toolchain.terraform, ...args]]
+    : [toolchain.terraform, args];
   return new Promise((resolve) => {
     execFile(
-      toolchain.terraform,
-      args,
+      command,
+      commandArgs,
       { cwd, env: toolchain.env, maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
