@@ -178,8 +178,8 @@ export class Cloudwatch extends Construct {
         functionName: names.function,
         errorMeans:
           'an alarm may not have reached Slack (Lambda retries it twice, then keeps it in the failures queue)',
-        names: { errors: names.errorsAlarm, throttles: names.throttlesAlarm },
-        logicalIds: { errors: logicalId('errorsAlarm'), throttles: logicalId('throttlesAlarm') },
+        names,
+        logicalId,
         operationsTopicArn: props.operationsTopicArn,
       }),
     ];

@@ -7,15 +7,19 @@ export interface FunctionAlarmsProps {
   functionName: string;
   /** What a failed invocation means, for the Errors alarm's description. */
   errorMeans: string;
-  names: { errors: string; throttles: string };
-  logicalIds: { errors: string; throttles: string };
+  /** The module's names: its alarms' names among them. */
+  names: Record<AlarmKey, string>;
+  /** The module's logical IDs, by resource key. */
+  logicalId: (key: AlarmKey) => string;
   operationsTopicArn: string;
 }
 
+type AlarmKey = 'errorsAlarm' | 'throttlesAlarm';
+
 export function functionAlarms(scope: Construct, props: FunctionAlarmsProps): CloudwatchMetricAlarm[] {
   const alarm = (metric: 'Errors' | 'Throttles') => {
-    const key = metric === 'Errors' ? 'errors' : 'throttles';
-    const resource = new CloudwatchMetricAlarm(scope, props.logicalIds[key], {
+    const key: AlarmKey = metric === 'Errors' ? 'errorsAlarm' : 'throttlesAlarm';
+    const resource = new CloudwatchMetricAlarm(scope, props.logicalId(key), {
       alarmName: props.names[key],
       alarmDescription:
         metric === 'Errors'
@@ -34,7 +38,7 @@ export function functionAlarms(scope: Construct, props: FunctionAlarmsProps): Cl
       alarmActions: [props.operationsTopicArn],
       okActions: [props.operationsTopicArn],
     });
-    resource.overrideLogicalId(props.logicalIds[key]);
+    resource.overrideLogicalId(props.logicalId(key));
     return resource;
   };
   return [alarm('Errors'), alarm('Throttles')];

@@ -241,8 +241,8 @@ export class SlackNotifier extends Construct {
         functionName: names.function,
         errorMeans:
           'a wave close or a batch failed (a close is retried twice, then kept in the dead-letter queue; records return to the queue)',
-        names: { errors: names.errorsAlarm, throttles: names.throttlesAlarm },
-        logicalIds: { errors: logicalId('errorsAlarm'), throttles: logicalId('throttlesAlarm') },
+        names,
+        logicalId,
         operationsTopicArn: props.operationsTopicArn,
       }),
     ];
