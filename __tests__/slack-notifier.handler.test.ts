@@ -8,11 +8,18 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler, type HandlerDeps } from '../functions/slack-notifier/handler';
 import { fixedWebhookUrl, webhookUrlFromSecret } from '../functions/shared/webhook-url';
-import { startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
+import type { LocalWaveTable } from '../scripts/local-wave-table';
 import { messageIds, notifierFixture, sqsEventFor } from './support/cloudtrail-events';
 import { capturing, captureOutput, lambdaContext } from './support/lambda';
-import { readableText, startFakeSlack, type FakeSlack, WEBHOOK_PATH } from './support/slack-server';
-import { manifestFor, MONDAY_SCALE_UP, serviceNames, waveHandler } from './support/waves';
+import { readableText, type FakeSlack, WEBHOOK_PATH } from './support/slack-server';
+import {
+  freshWaveServers,
+  manifestFor,
+  MONDAY_SCALE_UP,
+  notifierContext as context,
+  serviceNames,
+  waveHandler,
+} from './support/waves';
 
 const FAST = { baseBackoffMs: 20, maxBackoffMs: 50 };
 /** The services of the wave each test completes. */
@@ -20,18 +27,13 @@ const PAIR = ['nestjs', 'python-api'];
 
 let slack: FakeSlack;
 let table: LocalWaveTable;
-beforeEach(async () => {
-  [slack, table] = await Promise.all([startFakeSlack(), startLocalWaveTable()]);
-});
-afterEach(() => Promise.all([slack.close(), table.close()]));
+freshWaveServers((t, s) => ([table, slack] = [t, s]));
 
 function handlerFor(services: string[] = PAIR, deps: HandlerDeps = {}) {
   return waveHandler(table, slack.url, manifestFor(services), { delivery: FAST, ...deps }).handler;
 }
 
 const text = (index = 0) => readableText(slack.posts[index]!);
-
-const context = () => lambdaContext('ecs-scheduler-slack-notifier-dev', 10_000);
 
 const closeAt = (action: 'scale-up' | 'scale-down', at: number) => ({
   closeWave: { action, scheduledTime: new Date(at).toISOString() },

@@ -3,14 +3,19 @@
 // at most 2 copies of one summary in any single fault, the 2nd saying it may repeat. Driven as SQS
 // and Lambda would (re-receives, the deadline close and its 2 retries) against dynalite and the
 // local Slack, which takes each post and then drops the connection.
-import type { SQSBatchResponse } from 'aws-lambda';
 import { MAY_REPEAT_NOTE } from '../functions/shared/repeat-note';
-import { startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
+import type { LocalWaveTable } from '../scripts/local-wave-table';
 import { sqsEventFor } from './support/cloudtrail-events';
 import { crashAt, isWaveClose } from './support/crash';
-import { lambdaContext } from './support/lambda';
-import { type FakeSlack, readableText, startFakeSlack } from './support/slack-server';
-import { manifestFor, MONDAY_SCALE_UP, waveHandler } from './support/waves';
+import { type FakeSlack, readableText } from './support/slack-server';
+import {
+  failedIds,
+  freshWaveServers,
+  manifestFor,
+  MONDAY_SCALE_UP,
+  notifierContext as context,
+  waveHandler,
+} from './support/waves';
 
 const SERVICES = ['nestjs', 'python-api'];
 const manifest = manifestFor(SERVICES);
@@ -19,13 +24,8 @@ const VISIBILITY_MS = 660_000;
 
 let table: LocalWaveTable;
 let slack: FakeSlack;
-beforeEach(async () => {
-  [table, slack] = await Promise.all([startLocalWaveTable(), startFakeSlack()]);
-});
-afterEach(() => Promise.all([table.close(), slack.close()]));
+freshWaveServers((t, s) => ([table, slack] = [t, s]));
 
-const context = () => lambdaContext('ecs-scheduler-slack-notifier-dev', 10_000);
-const failedIds = (response: SQSBatchResponse) => response.batchItemFailures.map((f) => f.itemIdentifier);
 const wave = (receiveCount = 1) =>
   sqsEventFor(
     SERVICES.map((service, i) => ({

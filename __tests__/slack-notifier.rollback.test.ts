@@ -3,14 +3,20 @@
 // back on posts each kept wave once, marked late, with every result. Synth for the switch, then the
 // real handler against dynalite and the local Slack, driven as SQS would with a clock 2 h later.
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { SQSBatchResponse } from 'aws-lambda';
 import { dev } from '../environments/dev';
-import { startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
+import type { LocalWaveTable } from '../scripts/local-wave-table';
 import { type CallSpec, sqsEventFor } from './support/cloudtrail-events';
-import { lambdaContext } from './support/lambda';
-import { type FakeSlack, readableText, startFakeSlack } from './support/slack-server';
+import { type FakeSlack, readableText } from './support/slack-server';
 import { copyOf, resourceOf, synthJson } from './support/synth';
-import { manifestFor, MONDAY_SCALE_UP, serviceNames, waveHandler } from './support/waves';
+import {
+  failedIds,
+  freshWaveServers,
+  manifestFor,
+  MONDAY_SCALE_UP,
+  notifierContext as context,
+  serviceNames,
+  waveHandler,
+} from './support/waves';
 
 const DEADLINES = ['slack_notifier_wave_deadline_scale_up', 'slack_notifier_wave_deadline_scale_down'];
 
@@ -60,13 +66,8 @@ describe('the handler across a rollback', () => {
   const TWO_HOURS_LATER = MONDAY_SCALE_UP + 2 * 3600_000 + 5 * 60_000;
   let table: LocalWaveTable;
   let slack: FakeSlack;
-  beforeEach(async () => {
-    [table, slack] = await Promise.all([startLocalWaveTable(), startFakeSlack()]);
-  });
-  afterEach(() => Promise.all([table.close(), slack.close()]));
+  freshWaveServers((t, s) => ([table, slack] = [t, s]));
 
-  const context = () => lambdaContext('ecs-scheduler-slack-notifier-dev', 10_000);
-  const failedIds = (response: SQSBatchResponse) => response.batchItemFailures.map((f) => f.itemIdentifier);
   /** The wave's calls as the queue kept them: made 09:00-09:05, never read while the switch was off. */
   const kept = (names: string[], receiveCount = 1): CallSpec[] =>
     names.map((service, i) => ({

@@ -2,23 +2,26 @@
 // 127.0.0.1) and a real local Slack: waves delivered as random, concurrent, repeated batches; waves
 // closed at their deadline; late results; calls of no wave. POSTs are counted, never just logged.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSBatchResponse } from 'aws-lambda';
-import { startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
+import type { LocalWaveTable } from '../scripts/local-wave-table';
 import { type CallSpec, sqsEventFor } from './support/cloudtrail-events';
-import { lambdaContext } from './support/lambda';
-import { type FakeSlack, readableText, refusedUrl, startFakeSlack } from './support/slack-server';
+import { type FakeSlack, readableText, refusedUrl } from './support/slack-server';
 import { WaveStore } from '../functions/slack-notifier/wave-store';
-import { manifestFor, MONDAY_SCALE_UP, SCALE_UP_WAVE, seededRandom, serviceNames, waveHandler } from './support/waves';
+import {
+  failedIds,
+  freshWaveServers,
+  manifestFor,
+  MONDAY_SCALE_UP,
+  notifierContext as context,
+  SCALE_UP_WAVE,
+  seededRandom,
+  serviceNames,
+  waveHandler,
+} from './support/waves';
 
 let table: LocalWaveTable;
 let slack: FakeSlack;
-beforeEach(async () => {
-  [table, slack] = await Promise.all([startLocalWaveTable(), startFakeSlack()]);
-});
-afterEach(() => Promise.all([table.close(), slack.close()]));
+freshWaveServers((t, s) => ([table, slack] = [t, s]));
 
-const context = () => lambdaContext('ecs-scheduler-slack-notifier-dev', 10_000);
-const failedIds = (response: SQSBatchResponse) => response.batchItemFailures.map((f) => f.itemIdentifier);
 const close = (action: 'scale-up' | 'scale-down', minutesAfter: number, nominal = MONDAY_SCALE_UP) => ({
   closeWave: { action, scheduledTime: new Date(nominal + minutesAfter * 60_000).toISOString() },
 });

@@ -7,7 +7,10 @@ import { parseEnvironment, type EnvironmentInput } from '../../environments';
 import { createHandler, type HandlerDeps } from '../../functions/slack-notifier/handler';
 import { fixedWebhookUrl } from '../../functions/shared/webhook-url';
 import type { WaveManifest } from '../../functions/slack-notifier/waves';
-import type { LocalWaveTable } from '../../scripts/local-wave-table';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import { startLocalWaveTable, type LocalWaveTable } from '../../scripts/local-wave-table';
+import { lambdaContext } from './lambda';
+import { startFakeSlack, type FakeSlack } from './slack-server';
 import { withServices } from './synth';
 
 export const CLUSTER = 'terraform-study-dev-cluster';
@@ -27,6 +30,23 @@ export function manifestFor(services: string[], change: (env: EnvironmentInput) 
   );
   change(env);
   return waveManifest(parseEnvironment(env));
+}
+
+/** The context Lambda gives the dev notifier, with 10 s left. */
+export const notifierContext = (): Context => lambdaContext('ecs-scheduler-slack-notifier-dev', 10_000);
+
+/** The message IDs a batch response hands back to SQS. */
+export const failedIds = (response: SQSBatchResponse): string[] =>
+  response.batchItemFailures.map((failure) => failure.itemIdentifier);
+
+/** A new waves table and local Slack for each test of the calling block, handed to `use`, closed after it. */
+export function freshWaveServers(use: (table: LocalWaveTable, slack: FakeSlack) => void): void {
+  let servers: [LocalWaveTable, FakeSlack] | undefined;
+  beforeEach(async () => {
+    servers = await Promise.all([startLocalWaveTable(), startFakeSlack()]);
+    use(...servers);
+  });
+  afterEach(() => Promise.all(servers!.map((server) => server.close())));
 }
 
 export interface WaveRig {
