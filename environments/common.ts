@@ -2,14 +2,6 @@
 import type { EnvironmentInput, ServiceInput } from './schema';
 import { fromCommon } from './shared-origin';
 
-/**
- * What dev and stg ship with until step 0 of help/migration.md replaces them: AWS's documentation
- * account (the provider refuses it at plan) and an address that never receives mail. `npm run deploy`
- * refuses an environment that still holds either.
- */
-export const PLACEHOLDER_ACCOUNT_ID = '111122223333';
-export const PLACEHOLDER_ONCALL_EMAIL = 'platform-oncall@example.com';
-
 /** HCP Terraform organization that holds the legacy workspaces `ecs-scheduler-<env>`. */
 export const HCP_TERRAFORM_ORGANIZATION = 'ott-platform';
 

@@ -1,12 +1,12 @@
-import { cloudBackend, defaultTags, PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_ONCALL_EMAIL, serviceCatalog } from './common';
+import { cloudBackend, defaultTags, serviceCatalog } from './common';
 import type { EnvironmentInput } from './schema';
 
 export const stg: EnvironmentInput = {
   name: 'stg',
   region: 'ap-northeast-2',
-  // Placeholder (AWS's documentation account): replace with the real account ID (help/migration.md, step 0).
-  // The provider refuses credentials of any other account, so a deploy with the placeholder stops at once.
-  accountId: PLACEHOLDER_ACCOUNT_ID,
+  // PLACEHOLDER (AWS's documentation account): replace with the real account ID (help/migration.md, step 0).
+  // The provider refuses credentials of any other account; `npm run deploy` refuses the placeholder.
+  accountId: '111122223333',
   defaultTags: defaultTags('stg'),
   namePrefix: 'ecs-scheduler',
   backend: cloudBackend('stg'),
@@ -30,5 +30,5 @@ export const stg: EnvironmentInput = {
   },
   // PLACEHOLDER: never delivered. Replace with the on-call address(es) or an existing topic before the
   // first deploy (help/migration.md, step 0; help/configuration.md, "operations").
-  operations: { emails: [PLACEHOLDER_ONCALL_EMAIL] },
+  operations: { emails: ['platform-oncall@example.com'] },
 };

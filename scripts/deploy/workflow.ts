@@ -2,7 +2,7 @@
 // credentials, the schedule window, the migration preflight), then the tests, then `cdktf deploy`
 // per environment in order (dev, then stg only if dev succeeded). `npm run diff`: `cdktf diff <env>`.
 // Commands run through an injected runner, so the order is tested without terraform.
-import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_ONCALL_EMAIL } from '../../environments/common';
+import { placeholdersIn } from '../../environments/placeholders';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { MigrationReport } from '../migration/plan';
 import { DeployStop, requirePrerequisites, type Host } from './prerequisites';
@@ -121,12 +121,7 @@ async function preflightAll(states: Record<string, string>, deps: WorkflowDeps):
 /** Stops when a target still holds a value it shipped with as a placeholder (help/migration.md, step 0). */
 function requireNoPlaceholders(targets: string[], environments: EnvironmentConfig[]): void {
   for (const env of environments.filter((e) => targets.includes(e.name))) {
-    const found = [
-      ...(env.accountId === PLACEHOLDER_ACCOUNT_ID ? [`accountId "${env.accountId}"`] : []),
-      ...(env.operations.emails?.includes(PLACEHOLDER_ONCALL_EMAIL)
-        ? [`operations.emails "${PLACEHOLDER_ONCALL_EMAIL}"`]
-        : []),
-    ];
+    const found = placeholdersIn(env);
     if (found.length > 0) {
       throw new DeployStop(
         `environments/${env.name}.ts still holds the shipped placeholder ${found.join(' and ')}: set the real value (help/migration.md, step 0)`,
