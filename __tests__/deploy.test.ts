@@ -2,11 +2,14 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadEnvironments } from '../environments';
+import { parseEnvironment } from '../environments';
 import type { EnvironmentConfig } from '../environments/schema';
+import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_ONCALL_EMAIL } from '../environments/placeholders';
 import type { MigrationReport } from '../scripts/migration/plan';
 import { DeployStop, type Host } from '../scripts/deploy/prerequisites';
 import { deploy, diff, type DeployOptions, type WorkflowDeps } from '../scripts/deploy/workflow';
+import { LIVE_CHECKS } from '../scripts/preflight/gate';
+import { testEnvironment } from './support/environment-builder';
 
 const HOME = '/home/operator';
 const TERRAFORM = '/opt/tools/terraform';
@@ -14,17 +17,18 @@ const TERRAFORM = '/opt/tools/terraform';
 function host(files: string[], env: Record<string, string> = {}): Host {
   return { env: { PATH: '/usr/bin:/opt/tools', ...env }, homeDir: HOME, fileExists: (p) => files.includes(p) };
 }
-const STATE_FILES = ['dev.json', 'stg.json', 'unreadable.json'];
+const STATE_FILES = ['dev.json', 'stg.json', 'unreadable.json', 'legacy.json'];
 const READY = host([TERRAFORM, `${HOME}/.aws/config`, `${HOME}/.terraform.d/credentials.tfrc.json`, ...STATE_FILES]);
-/** The shipped environments with step 0 done: a real account and on-call address instead of the placeholders. */
-const ENVIRONMENTS = loadEnvironments().map((env) => ({
-  ...env,
-  accountId: '444455556666',
-  operations: { emails: ['oncall@ott-platform.test'] },
-}));
+/** Two environments, scaling at 09:00 and 18:00 KST on weekdays, with a 20-minute wave deadline. */
+const timing = { scaleUp: { time: '09:00' }, scaleDown: { time: '18:00' } };
+const ENVIRONMENTS: EnvironmentConfig[] = ['dev', 'stg'].map((name) =>
+  parseEnvironment(testEnvironment({ name, scheduler: timing, slackNotifier: { waveGraceMinutes: 20 } })),
+);
 /** Wednesday 12:00 KST: no wave, window or deadline near (new: 09:00 / 18:00; legacy: 00:00 / 09:00). */
 const QUIET = new Date('2026-11-25T03:00:00Z');
-const TESTS = 'npm test -- --testTimeout=120000';
+const checksOf = (envs: string) => `LIVE_ENVIRONMENTS=${envs} REQUIRE_REAL_TERRAFORM=1 npx ${LIVE_CHECKS.join(' ')}`;
+const CHECKS = checksOf('dev,stg');
+const LEGACY_STATE = 'legacy.json';
 
 const options = (changes: Partial<DeployOptions> = {}): DeployOptions => ({
   autoApprove: false,
@@ -61,8 +65,9 @@ function harness(
   const said: string[] = [];
   const preflights: string[] = [];
   const deps: WorkflowDeps = {
-    runner: (command, args) => {
-      const line = [command, ...args].join(' ');
+    runner: (command, args, env = {}) => {
+      const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+      const line = [...vars, command, ...args].join(' ');
       calls.push(line);
       return Promise.resolve(options.exitCodes?.[line] ?? 0);
     },
@@ -72,6 +77,7 @@ function harness(
       if (file === 'unreadable.json') throw new Error('unreadable.json is not JSON');
       return options.report ?? okReport();
     },
+    holdsLegacySchedules: (file) => file === LEGACY_STATE,
     say: (line) => said.push(line),
     cloudHostnames: ['app.terraform.io'],
     environments: options.environments ?? ENVIRONMENTS,
@@ -92,10 +98,10 @@ async function stopOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('npm run deploy', () => {
-  it('runs the tests, then deploys dev, then stg, passing --auto-approve through', async () => {
+  it('runs the gate (the live-config checks of the environments deployed), then deploys dev, then stg', async () => {
     const h = harness();
     await deploy(options({ autoApprove: true }), h.deps);
-    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev --auto-approve', 'npx cdktf deploy stg --auto-approve']);
+    expect(h.calls).toEqual([CHECKS, 'npx cdktf deploy dev --auto-approve', 'npx cdktf deploy stg --auto-approve']);
   });
 
   it('asks before applying unless --auto-approve is given', async () => {
@@ -104,10 +110,10 @@ describe('npm run deploy', () => {
     expect(h.calls.slice(1)).toEqual(['npx cdktf deploy dev', 'npx cdktf deploy stg']);
   });
 
-  it('deploys only the environments named: `npm run deploy -- dev` deploys dev alone', async () => {
+  it('deploys only the environments named: `npm run deploy -- dev` checks and deploys dev alone', async () => {
     const h = harness();
     await deploy(options({ stacks: ['dev'], states: { dev: 'dev.json' } }), h.deps);
-    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
+    expect(h.calls).toEqual([checksOf('dev'), 'npx cdktf deploy dev']);
     expect(h.preflights).toEqual(['dev:dev.json']);
     expect(h.said[0]).toBe('schedule window: no wave, window or deadline of dev in the next 30 minutes');
     expect(h.said.at(-1)).toBe('deployed dev');
@@ -119,7 +125,7 @@ describe('npm run deploy', () => {
   it('refuses an unknown environment, or a state for an environment this run does not deploy', async () => {
     const h = harness();
     expect(await stopOf(deploy(options({ stacks: ['prod'] }), h.deps))).toBe(
-      'no stack "prod"; the stacks are dev, stg',
+      'no environment "prod"; the environments are dev, stg',
     );
     expect(await stopOf(deploy(options({ stacks: ['dev'], states: { stg: 'stg.json' } }), h.deps))).toBe(
       '--state stg=stg.json: stg is not deployed by this run (dev); leave it out or add stg',
@@ -128,50 +134,53 @@ describe('npm run deploy', () => {
   });
 
   it('refuses an environment that still holds a shipped placeholder, before anything runs', async () => {
-    const shipped = harness({ environments: loadEnvironments() });
-    expect(await stopOf(deploy(options({ stacks: ['dev'] }), shipped.deps))).toBe(
-      'environments/dev.ts still holds the shipped placeholder accountId "111122223333" and operations.emails "platform-oncall@example.com": set the real value (help/migration.md, step 0)',
+    const withPlaceholders = ENVIRONMENTS.map((env) =>
+      env.name === 'dev'
+        ? { ...env, accountId: PLACEHOLDER_ACCOUNT_ID, operations: { emails: [PLACEHOLDER_ONCALL_EMAIL] } }
+        : env,
+    );
+    const both = harness({ environments: withPlaceholders });
+    expect(await stopOf(deploy(options({ stacks: ['dev'] }), both.deps))).toBe(
+      `environments/dev.ts still holds the shipped placeholder accountId "${PLACEHOLDER_ACCOUNT_ID}" and operations.emails "${PLACEHOLDER_ONCALL_EMAIL}": set the real value (help/migration.md, step 0)`,
     );
     const emailOnly = harness({
-      environments: ENVIRONMENTS.map((env) => ({ ...env, operations: { emails: ['platform-oncall@example.com'] } })),
+      environments: ENVIRONMENTS.map((env) => ({ ...env, operations: { emails: [PLACEHOLDER_ONCALL_EMAIL] } })),
     });
     expect(await stopOf(deploy(options({ stacks: ['stg'] }), emailOnly.deps))).toMatch(
       /^environments\/stg\.ts still holds the shipped placeholder operations\.emails /,
     );
-    expect([...shipped.calls, ...emailOnly.calls, ...shipped.preflights]).toEqual([]);
+    expect([...both.calls, ...emailOnly.calls, ...both.preflights]).toEqual([]);
+    // Only the environments deployed count: stg is ready although dev is not.
+    const stgOnly = harness({ environments: withPlaceholders });
+    await deploy(options({ stacks: ['stg'] }), stgOnly.deps);
+    expect(stgOnly.calls).toEqual([checksOf('stg'), 'npx cdktf deploy stg']);
   });
 
   it('does not deploy stg when dev failed, and says so', async () => {
     const h = harness({ exitCodes: { 'npx cdktf deploy dev': 1 } });
     expect(await stopOf(deploy(options(), h.deps))).toBe('cdktf deploy dev failed (exit 1); stg not deployed');
-    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
+    expect(h.calls).toEqual([CHECKS, 'npx cdktf deploy dev']);
   });
 
-  it('refuses to start when the tests fail', async () => {
-    const h = harness({ exitCodes: { [TESTS]: 1 } });
+  it('refuses to start when the live-config checks fail, saying how to accept a deliberate change', async () => {
+    const h = harness({ exitCodes: { [CHECKS]: 1 } });
     expect(await stopOf(deploy(options({ autoApprove: true }), h.deps))).toBe(
-      'npm test failed (exit 1): nothing was deployed; fix the tests first',
+      'live-config checks of dev,stg failed (exit 1): nothing was deployed. A deliberate config change needs `npm run test:update` and a review of its diff',
     );
-    expect(h.calls).toEqual([TESTS]);
+    expect(h.calls).toEqual([CHECKS]);
   });
 
-  it('runs the tests with a timeout sized for a busy machine', async () => {
-    const h = harness();
-    await deploy(options(), h.deps);
-    expect(h.calls[0]).toBe('npm test -- --testTimeout=120000');
-  });
-
-  it('runs the migration preflight for each given state before the tests and any deploy', async () => {
+  it('runs the migration preflight for each given state before the live-config checks and any deploy', async () => {
     const h = harness();
     await deploy(options({ states: { dev: 'dev.json', stg: 'stg.json' } }), h.deps);
     expect(h.preflights).toEqual(['dev:dev.json', 'stg:stg.json']);
     expect(h.said).toContain('migration preflight for dev: ok (89 moved, 0 destroyed as allowed)');
     expect(h.said.indexOf('migration preflight for stg: ok (89 moved, 0 destroyed as allowed)')).toBeLessThan(
-      h.said.indexOf('running npm test before deploying'),
+      h.said.findIndex((line) => line.startsWith('live-config checks of dev,stg')),
     );
   });
 
-  it('refuses to start when a preflight fails, naming the stack and the counts, before the slow tests', async () => {
+  it('refuses to start when a preflight fails, naming the environment and the counts, before the slow checks', async () => {
     const report = {
       ...okReport(),
       destroyed: [{ address: 'module.x.aws_iam_role.r', allowed: false, reason: 'no moved block' }],
@@ -179,7 +188,7 @@ describe('npm run deploy', () => {
     };
     const h = harness({ report });
     expect(await stopOf(deploy(options({ autoApprove: true, states: { stg: 'stg.json' } }), h.deps))).toBe(
-      'migration preflight for stg failed (1 destroyed not allowed, 0 replaced not intended): see `npm run migrate:check -- --stack stg --state stg.json`',
+      'migration preflight for stg failed (1 destroyed not allowed, 0 replaced not intended): see `npm run migrate:check -- stg --state stg.json`',
     );
     expect(h.calls).toEqual([]);
   });
@@ -187,14 +196,14 @@ describe('npm run deploy', () => {
   it('refuses when a state file is missing or cannot be read, before anything runs', async () => {
     const h = harness();
     expect(await stopOf(deploy(options({ states: { dev: 'dev.tfstate.json' } }), h.deps))).toBe(
-      '--state dev=dev.tfstate.json: no such file; pull it with `npm run state:pull -- dev --out dev.tfstate.json` (help/migration.md)',
+      '--state dev.tfstate.json (dev): no such file; pull it with `npm run state:pull -- dev --out dev.tfstate.json` (help/migration.md)',
     );
     expect(h.preflights).toEqual([]);
     expect(await stopOf(deploy(options({ states: { dev: 'unreadable.json' } }), h.deps))).toBe(
       'migration preflight for dev could not run: unreadable.json is not JSON',
     );
     expect(await stopOf(deploy(options({ states: { prod: 'p.json' } }), h.deps))).toContain(
-      '--state prod=p.json: no stack "prod"',
+      '--state prod=p.json: no environment "prod"',
     );
     expect(h.calls).toEqual([]);
   });
@@ -230,8 +239,7 @@ describe('npm run deploy and the schedule window', () => {
   it('refuses inside a wave window, naming the wave and the next safe time in KST and UTC', async () => {
     const h = harness({ clock: [kst('2026-11-30T08:45')] }); // Monday, 15 min before the scale-up
     expect(await stopOf(deploy(options({ stacks: ['dev'] }), h.deps))).toBe(
-      'not now: dev scale-up wave 09:00 (+5 min window), deadline 09:20 (Asia/Seoul); ' +
-        'legacy scale-down 09:00 (+5 min window, Asia/Seoul; until the first apply replaces it) ' +
+      'not now: dev scale-up wave 09:00 (+5 min window), deadline 09:20 (Asia/Seoul) ' +
         'falls within the next 30 minutes (now 2026-11-30 08:45 KST (Asia/Seoul) = 2026-11-29 23:45 UTC). ' +
         'Next safe time: 2026-11-30 09:21 KST (Asia/Seoul) = 2026-11-30 00:21 UTC. ' +
         'Deploy then, or pass --force-window (help/migration.md, "When to deploy")',
@@ -240,28 +248,44 @@ describe('npm run deploy and the schedule window', () => {
     expect(h.preflights).toEqual([]);
   });
 
-  it("refuses between a wave and its deadline, and before the legacy's midnight scale-up", async () => {
+  it("counts the legacy's own runs while a given state still holds the legacy schedules (the first takeover)", async () => {
+    const takeover = harness({ clock: [kst('2026-11-30T08:45')] });
+    const stop = await stopOf(deploy(options({ stacks: ['dev'], states: { dev: LEGACY_STATE } }), takeover.deps));
+    expect(stop).toContain(
+      'dev scale-up wave 09:00 (+5 min window), deadline 09:20 (Asia/Seoul); legacy scale-down 09:00 (+5 min window, Asia/Seoul; until the first apply replaces it) falls within',
+    );
+    const sunday = harness({ clock: [kst('2026-11-29T23:45')] });
+    expect(await stopOf(deploy(options({ stacks: ['dev'], states: { dev: LEGACY_STATE } }), sunday.deps))).toMatch(
+      /^not now: legacy scale-up 00:00 .*Next safe time: 2026-11-30 00:05 KST \(Asia\/Seoul\) = 2026-11-29 15:05 UTC/,
+    );
+  });
+
+  it('after the takeover (no state, or one without the legacy schedules) deploys at the legacy midnight run', async () => {
+    for (const states of [{}, { dev: 'dev.json' }] as Record<string, string>[]) {
+      const h = harness({ clock: [kst('2026-11-29T23:45')] });
+      await deploy(options({ stacks: ['dev'], states }), h.deps);
+      expect(h.calls).toEqual([checksOf('dev'), 'npx cdktf deploy dev']);
+    }
+  });
+
+  it('refuses between a wave and its deadline', async () => {
     const afterWave = harness({ clock: [kst('2026-11-30T18:10')] });
     expect(await stopOf(deploy(options(), afterWave.deps))).toMatch(
       /^not now: dev scale-down wave 18:00 .*Next safe time: 2026-11-30 18:21 KST/,
-    );
-    const sunday = harness({ clock: [kst('2026-11-29T23:45')] });
-    expect(await stopOf(deploy(options(), sunday.deps))).toMatch(
-      /^not now: legacy scale-up 00:00 .*Next safe time: 2026-11-30 00:05 KST \(Asia\/Seoul\) = 2026-11-29 15:05 UTC/,
     );
   });
 
   it('deploys when the next window-minutes are free: --window-minutes is the margin', async () => {
     const h = harness({ clock: [kst('2026-11-30T08:45')] });
     await deploy(options({ stacks: ['dev'], windowMinutes: 10 }), h.deps);
-    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
+    expect(h.calls).toEqual([checksOf('dev'), 'npx cdktf deploy dev']);
   });
 
   it('deploys anyway with --force-window, and says so', async () => {
     const h = harness({ clock: [kst('2026-11-30T08:45')] });
     await deploy(options({ stacks: ['dev'], forceWindow: true }), h.deps);
-    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
-    expect(h.said[0]).toMatch(/^--force-window: deploying although dev scale-up wave 09:00/);
+    expect(h.calls).toEqual([checksOf('dev'), 'npx cdktf deploy dev']);
+    expect(h.said[0]).toMatch(/^--force-window: going on although dev scale-up wave 09:00/);
   });
 
   it('checks again before each environment: stg waits when dev took it into a window', async () => {
@@ -269,7 +293,7 @@ describe('npm run deploy and the schedule window', () => {
     expect(await stopOf(deploy(options(), h.deps))).toMatch(
       /^dev deployed; stg not started: not now: stg scale-up wave 09:00 .*Next safe time: 2026-11-30 09:21 KST/,
     );
-    expect(h.calls).toEqual([TESTS, 'npx cdktf deploy dev']);
+    expect(h.calls).toEqual([CHECKS, 'npx cdktf deploy dev']);
   });
 });
 
@@ -282,7 +306,7 @@ describe('npm run diff', () => {
 
   it('asks which stack, and needs terraform too', async () => {
     expect(await stopOf(diff(undefined, harness().deps))).toBe(
-      'which stack? give one of dev, stg: npm run diff -- dev',
+      'which environment? give one of dev, stg: npm run diff -- dev',
     );
     expect(await stopOf(diff('dev', harness({ host: host([]) }).deps))).toMatch(/^no terraform binary on PATH/);
   });

@@ -1,5 +1,5 @@
 // When a deploy must wait: a scaling wave, its flexible window and its deadline (the new schedule),
-// and the legacy's runs (00:00 / 09:00 KST), which keep firing until the first apply replaces them.
+// and, while the legacy schedules still exist (the first takeover), the legacy's runs (00:00 / 09:00 KST).
 // A deploy inside a wave's window can leave services at the wrong count or make its deadline post a
 // false "no call seen"; a deploy at the legacy's 09:00 KST scale-down leaves every service at 0.
 import type { EnvironmentConfig } from '../../environments/schema';
@@ -20,8 +20,11 @@ export interface BusySpan {
   timezone: string;
 }
 
-/** The spans of the new schedule (wave start to deadline) and of the legacy's (its window). */
-export function busySpans(config: EnvironmentConfig, from: Date): BusySpan[] {
+/**
+ * The spans of the new schedule (wave start to deadline) and, with `legacy`, of the legacy's runs
+ * (their window): only while the legacy schedules still exist.
+ */
+export function busySpans(config: EnvironmentConfig, from: Date, { legacy }: { legacy: boolean }): BusySpan[] {
   const { timezone, flexibleWindowMinutes } = config.scheduler;
   const since = new Date(from.getTime() - config.slackNotifier.waveGraceMinutes * MINUTE_MS - MINUTE_MS);
   const deadlines = upcomingDeadlines(config, since, LOOKAHEAD_DAYS);
@@ -31,12 +34,13 @@ export function busySpans(config: EnvironmentConfig, from: Date): BusySpan[] {
     what: `${config.name} ${d.action} wave ${d.wave.localTime}${flexibleWindowMinutes > 0 ? ` (+${flexibleWindowMinutes} min window)` : ''}, deadline ${d.localTime} (${timezone})`,
     timezone,
   }));
-  const legacy = legacyScheduleTimes();
-  const legacyRuns: BusySpan[] = upcomingRuns(legacy, since, LOOKAHEAD_DAYS).map((run) => ({
+  if (!legacy) return waves;
+  const times = legacyScheduleTimes();
+  const legacyRuns: BusySpan[] = upcomingRuns(times, since, LOOKAHEAD_DAYS).map((run) => ({
     start: run.at.getTime(),
     end: run.at.getTime() + Math.max(1, run.windowMinutes) * MINUTE_MS,
-    what: `legacy ${run.action} ${run.localTime} (+${run.windowMinutes} min window, ${legacy.timezone}; until the first apply replaces it)`,
-    timezone: legacy.timezone,
+    what: `legacy ${run.action} ${run.localTime} (+${run.windowMinutes} min window, ${times.timezone}; until the first apply replaces it)`,
+    timezone: times.timezone,
   }));
   return [...waves, ...legacyRuns].sort((a, b) => a.start - b.start);
 }

@@ -1,0 +1,39 @@
+// npm run preflight -- <env>... [--state <file> | --state <env>=<file>]... [--force-window] [--window-minutes 30]
+// The deployment gate of the named environments alone (scripts/preflight/gate.ts): what `npm run
+// deploy` checks before it applies, without AWS credentials. Exit 0 when the environment may be deployed.
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../environments';
+import { DeployStop } from './deploy/prerequisites';
+import { targetsOf } from './deploy/workflow';
+import { GATE_OPTIONS, parseStates, realDeps, windowMinutes } from './preflight/cli-deps';
+import { runGate } from './preflight/gate';
+
+const USAGE = 'usage: npm run preflight -- <dev|stg> [--state <state.json>] [--force-window] [--window-minutes 30]';
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: GATE_OPTIONS });
+  if (positionals.length === 0) throw new DeployStop('which environment? e.g. npm run preflight -- dev');
+  const deps = realDeps('preflight');
+  const states = parseStates(values.state ?? [], positionals);
+  const targets = targetsOf(positionals, states, deps.environments);
+  const started = Date.now();
+  await runGate(
+    targets,
+    { states, forceWindow: values['force-window'], windowMinutes: windowMinutes(values['window-minutes']) },
+    deps,
+  );
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  deps.say(`${targets.map((t) => t.name).join(', ')}: ready to deploy (${seconds} s)`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const parseError = (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+  if (!(error instanceof DeployStop) && !parseError) throw error;
+  process.stderr.write(`preflight: ${(error as Error).message}\n${parseError ? `${USAGE}\n` : ''}`);
+  process.exitCode = 1;
+});
