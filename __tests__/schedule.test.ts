@@ -2,23 +2,31 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { AnnotationMetadataEntryType } from 'cdktf';
-import { loadEnvironments, parseEnvironment, type EnvironmentInput } from '../environments';
+import { parseEnvironment, type EnvironmentInput } from '../environments';
 import { buildApp, createApp } from '../main';
-import { dev } from '../environments/dev';
 import { legacyScheduleTimes, weeklyTimeOfCron } from '../scripts/schedule/legacy';
 import { upcomingDeadlines, upcomingRuns } from '../scripts/schedule/occurrences';
-import { renderMarkdown } from '../scripts/schedule/render';
+import { schedulePreview } from '../scripts/schedule/preview';
+import { renderMarkdown, renderText } from '../scripts/schedule/render';
 import { timeZoneWarnings } from '../scripts/schedule/warnings';
-import { copyOf } from './support/synth';
+import { testEnvironment, testServices } from './support/environment-builder';
+import { projectCopy } from './support/project-copy';
 
-const [devConfig] = loadEnvironments();
+/** Scale-up 09:00, scale-down 18:00 KST on weekdays, 5-minute window, waves closed 20 minutes later. */
+const dev = testEnvironment({
+  name: 'dev',
+  scheduler: { scaleUp: { time: '09:00' }, scaleDown: { time: '18:00' } },
+  slackNotifier: { waveGraceMinutes: 20 },
+});
+const devConfig = parseEnvironment(dev);
+const copyOf = (input: EnvironmentInput): EnvironmentInput => structuredClone(input);
 const MONDAY = new Date('2026-11-23T00:00:00Z');
 
 describe('upcoming runs', () => {
-  const runs = upcomingRuns(devConfig!.scheduler, MONDAY, 7);
+  const runs = upcomingRuns(devConfig.scheduler, MONDAY, 7);
 
   it('are 5 weekdays x (scale-up, scale-down), in time order', () => {
     expect(runs).toHaveLength(10);
@@ -38,7 +46,7 @@ describe('upcoming runs', () => {
   });
 
   it('leave out runs before the start', () => {
-    const fromNoonKst = upcomingRuns(devConfig!.scheduler, new Date('2026-11-23T03:00:00Z'), 1);
+    const fromNoonKst = upcomingRuns(devConfig.scheduler, new Date('2026-11-23T03:00:00Z'), 1);
     expect(fromNoonKst.map((r) => [r.action, r.at.toISOString()])).toEqual([
       ['scale-down', '2026-11-23T09:00:00.000Z'],
       ['scale-up', '2026-11-24T00:00:00.000Z'],
@@ -71,7 +79,7 @@ describe('upcoming runs', () => {
 
 describe('wave deadlines', () => {
   it("close each wave waveGraceMinutes (20) after it, at the exact minute, on the wave's day", () => {
-    const deadlines = upcomingDeadlines(devConfig!, MONDAY, 1);
+    const deadlines = upcomingDeadlines(devConfig, MONDAY, 1);
     expect(deadlines.map((d) => [d.action, d.localTime, d.at.toISOString(), d.wave.at.toISOString()])).toEqual([
       ['scale-up', '09:20', '2026-11-23T00:20:00.000Z', '2026-11-23T00:00:00.000Z'],
       ['scale-down', '18:20', '2026-11-23T09:20:00.000Z', '2026-11-23T09:00:00.000Z'],
@@ -79,7 +87,7 @@ describe('wave deadlines', () => {
   });
 
   it('include the deadline of a wave that began before the start', () => {
-    const from0910Kst = upcomingDeadlines(devConfig!, new Date('2026-11-23T00:10:00Z'), 1);
+    const from0910Kst = upcomingDeadlines(devConfig, new Date('2026-11-23T00:10:00Z'), 1);
     expect(from0910Kst[0]!.at.toISOString()).toBe('2026-11-23T00:20:00.000Z');
   });
 });
@@ -98,7 +106,7 @@ describe("the legacy's schedule", () => {
 
 describe('the time-zone check', () => {
   it('is silent for 09:00 / 18:00 Asia/Seoul', () => {
-    expect(timeZoneWarnings(devConfig!.scheduler, MONDAY)).toEqual([]);
+    expect(timeZoneWarnings(devConfig.scheduler, MONDAY)).toEqual([]);
   });
 
   it("flags the legacy's mistake: 00:00 written for a 09:00 KST scale-up", () => {
@@ -130,7 +138,7 @@ describe('the time-zone check at synth', () => {
     expect(warnings[0]).toContain('if night is meant, set scheduler.nightTimesIntended: true');
   }, 60_000);
 
-  it('is silenced by scheduler.nightTimesIntended, and silent for the shipped configs', () => {
+  it('is silenced by scheduler.nightTimesIntended, and silent for day times (09:00 / 18:00 KST)', () => {
     const night = copyOf(dev);
     night.scheduler.scaleUp = { time: '00:00', weekdays: 'MON-FRI' };
     night.scheduler.nightTimesIntended = true;
@@ -140,37 +148,60 @@ describe('the time-zone check at synth', () => {
   }, 60_000);
 });
 
-describe('npm run schedule', () => {
-  it('lists 09:00 KST scale-ups as 00:00 UTC', async () => {
-    const run = promisify(execFile);
-    const { stdout } = await run(
-      process.execPath,
-      ['--require', 'tsx/cjs', 'scripts/schedule.ts', '--env', 'dev', '--from', '2026-11-23', '--days', '1'],
-      { cwd: path.join(__dirname, '..') },
+describe('the rendered preview', () => {
+  it('says a paused notifier posts nothing at its deadlines', () => {
+    const paused = parseEnvironment(testEnvironment({ name: 'dev', slackNotifier: { enabled: false } }));
+    const text = renderText(schedulePreview(paused, MONDAY, 1));
+    const deadlines = text.split('\n').filter((l) => l.includes('deadline'));
+    expect(deadlines).toHaveLength(2);
+    for (const line of deadlines) {
+      expect(line).toMatch(/paused \(slackNotifier\.enabled: false\): posts nothing; the wave waits in the queue$/);
+    }
+    expect(renderMarkdown(schedulePreview(paused, MONDAY, 1))).toContain('The Slack notifier is paused');
+    expect(renderText(schedulePreview(devConfig, MONDAY, 1))).toContain(
+      'closes the 09:00 wave: posts it if not complete',
     );
+  });
+});
+
+describe('npm run schedule', () => {
+  const run = promisify(execFile);
+  let copy: string;
+  beforeAll(() => {
+    const stg = testEnvironment({ name: 'stg', scheduler: { services: testServices('stg') } });
+    copy = projectCopy({ dev, stg });
+  });
+  const schedule = (...args: string[]) =>
+    run(process.execPath, ['--require', 'tsx/cjs', 'scripts/schedule.ts', ...args], { cwd: copy }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  it('lists 09:00 KST scale-ups as 00:00 UTC, for the environment named', async () => {
+    const { stdout, stderr } = await schedule('dev', '--from', '2026-11-23', '--days', '1');
+    expect(stderr).toBe('');
     const lines = stdout.split('\n');
     expect(lines[0]).toBe(
-      'Schedule of dev: 20 services, Asia/Seoul (KST), flexible window 5 min; 1 days from 2026-11-23 00:00 UTC',
+      'Schedule of dev: 3 services, Asia/Seoul (KST), flexible window 5 min; 1 days from 2026-11-23 00:00 UTC',
     );
     expect(lines.find((l) => l.includes('scale-up'))).toMatch(
-      /^2026-11-23 Mon +scale-up +09:00-09:05 +2026-11-23 00:00-00:05 +20 services -> 20 tasks$/,
+      /^2026-11-23 Mon +scale-up +09:00-09:05 +2026-11-23 00:00-00:05 +3 services -> 3 tasks$/,
     );
     expect(lines.find((l) => l.includes('scale-up deadline'))).toMatch(
       /^2026-11-23 Mon +scale-up deadline +09:20 exactly +2026-11-23 00:20 exactly +closes the 09:00 wave/,
     );
-    expect(lines.find((l) => l.startsWith('fileflow-scheduler-download'))).toContain('1 (singleton)');
+    expect(lines.find((l) => l.startsWith('batch-job'))).toContain('1 (singleton)');
   }, 60_000);
 
-  it('help/schedule.md is the current Markdown rendering for dev', () => {
-    const preview = {
-      config: devConfig!,
-      from: MONDAY,
-      days: 7,
-      runs: upcomingRuns(devConfig!.scheduler, MONDAY, 7),
-      deadlines: upcomingDeadlines(devConfig!, MONDAY, 7),
-      warnings: [],
-    };
-    const committed = readFileSync(path.join(__dirname, '..', 'help', 'schedule.md'), 'utf8');
-    expect(committed).toBe(renderMarkdown(preview));
-  });
+  it('still takes the old --env spelling, with a one-line notice', async () => {
+    const { stdout, stderr } = await schedule('--env', 'stg', '--from', '2026-11-23', '--days', '1');
+    expect(stdout.split('\n')[0]).toMatch(/^Schedule of stg: /);
+    expect(stderr).toBe('schedule: --env stg still works; the one way now is `npm run schedule -- stg`\n');
+  }, 60_000);
+
+  it('names the environments when given an unknown one', async () => {
+    const { code, stderr } = await schedule('prod');
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toBe('schedule: no environment "prod"; the environments are dev, stg');
+  }, 60_000);
 });
