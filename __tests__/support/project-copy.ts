@@ -2,26 +2,15 @@
 // project's commands (synth, migrate:check, schedule, ...) as an operator would: the command then
 // reads the test's environments, never the shipped ones. Sources are copied (Node resolves a
 // symlinked file's imports from its real folder); node_modules is linked.
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EnvironmentInput } from '../../environments';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
-const SOURCES = [
-  'main.ts',
-  'cdktf.json',
-  'package.json',
-  'tsconfig.json',
-  'constructs',
-  'environments',
-  'functions',
-  'shared',
-  'scripts',
-  'help',
-  '__tests__/fixtures',
-];
+/** What is not copied: installed packages (linked instead), git, and what commands write. */
+const NOT_COPIED = new Set(['node_modules', '.git', 'cdktf.out', 'coverage', '.terraform']);
 
 /** A TypeScript module `export const <name>: EnvironmentInput = <input>;`. */
 export function environmentModule(input: EnvironmentInput): string {
@@ -39,9 +28,8 @@ export function environmentModule(input: EnvironmentInput): string {
  */
 export function projectCopy(environments: { dev: EnvironmentInput; stg: EnvironmentInput }): string {
   const copy = mkdtempSync(path.join(tmpdir(), 'project-copy-'));
-  for (const entry of SOURCES) {
-    mkdirSync(path.dirname(path.join(copy, entry)), { recursive: true });
-    cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+  for (const entry of readdirSync(ROOT)) {
+    if (!NOT_COPIED.has(entry)) cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
   }
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
   for (const input of [environments.dev, environments.stg]) {

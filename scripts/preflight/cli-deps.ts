@@ -23,6 +23,11 @@ const runner: Runner = (command, args, env = {}) =>
 /** A legacy scale schedule's address: `module.<svc>_scheduler.aws_scheduler_schedule.scale_up`. */
 const LEGACY_SCHEDULE = /^module\.[A-Za-z0-9_-]+\.aws_scheduler_schedule\.scale_(up|down)$/;
 
+/** Whether a state file still holds the legacy's scale schedules (before the first takeover). */
+export function stateHoldsLegacySchedules(file: string): boolean {
+  return readStateFile(file).resources.some((r) => LEGACY_SCHEDULE.test(r.address));
+}
+
 export function realDeps(command: string): WorkflowDeps {
   const environments = loadEnvironments();
   const hostnames = environments.flatMap((env) =>
@@ -32,7 +37,7 @@ export function realDeps(command: string): WorkflowDeps {
     runner,
     host: realHost,
     preflight: (stack, stateFile) => checkMigration({ stack, stateFile }),
-    holdsLegacySchedules: (file) => readStateFile(file).resources.some((r) => LEGACY_SCHEDULE.test(r.address)),
+    holdsLegacySchedules: stateHoldsLegacySchedules,
     say: (line) => process.stderr.write(`${command}: ${line}\n`),
     cloudHostnames: [...new Set(hostnames)],
     environments,
