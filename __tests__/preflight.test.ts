@@ -1,14 +1,14 @@
 // npm run preflight -- <env> and npm run deploy -- <env>, as processes in a project copy whose
 // environments this test writes: a correctly configured environment passes the whole gate (rules,
 // synth, the real terraform validate, its reviewed snapshot) and the deploy reaches `cdktf deploy`
-// (the only command replaced, by a stand-in `npx` first on PATH); a change not yet accepted with
-// `npm run test:update` stops both.
+// (the only command replaced, by a stand-in `npx` first on PATH). The gate's refusals are tested with
+// the runner injected in deploy.test.ts.
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { EnvironmentInput } from '../environments';
+import { PLACEHOLDER_ACCOUNT_ID } from '../environments/placeholders';
 import { parseStates, stateHoldsLegacySchedules } from '../scripts/preflight/cli-deps';
 import { testEnvironment, testServices } from './support/environment-builder';
 import { environmentModule, projectCopy } from './support/project-copy';
@@ -95,12 +95,12 @@ const terraform = realTerraform();
   }, TERRAFORM_TIMEOUT_MS);
 
   it(
-    'passes a correctly configured environment, and the deploy reaches cdktf deploy',
+    'passes a correctly configured environment through the whole gate, and the deploy reaches cdktf deploy',
     async () => {
-      const preflight = await npm('preflight', 'dev');
-      expect(preflight.stderr).toMatch(/^preflight: dev: ready to deploy \(\d+ s\)$/m);
-      expect(preflight.code).toBe(0);
       const deploy = await npm('deploy', 'dev', '--auto-approve');
+      expect(deploy.stderr).toContain(
+        'deploy: live-config checks of dev: rules, synth, terraform validate, reviewed snapshot',
+      );
       expect(deploy.stderr).toContain('deploy: npx cdktf deploy dev --auto-approve');
       expect(deploy.code).toBe(0);
       expect(readFileSync(deployed, 'utf8')).toBe('cdktf deploy dev --auto-approve\n');
@@ -109,18 +109,18 @@ const terraform = realTerraform();
   );
 
   it(
-    'stops a config change not yet accepted with npm run test:update, and deploys nothing',
+    'npm run preflight stops with one line on an unknown environment or a shipped placeholder',
     async () => {
-      const changed: EnvironmentInput = structuredClone(dev);
-      changed.scheduler.services = [...testServices('dev'), { cluster: 'apps-dev', service: 'billing' }];
-      writeFileSync(path.join(copy, 'environments', 'dev.ts'), environmentModule(changed));
-      writeFileSync(deployed, '');
-      const deploy = await npm('deploy', 'dev', '--auto-approve');
-      expect(deploy.code).toBe(1);
-      expect(deploy.stderr).toContain(
-        'deploy: live-config checks of dev failed (exit 1): nothing was deployed. A deliberate config change needs `npm run test:update` and a review of its diff',
-      );
-      expect(readFileSync(deployed, 'utf8')).toBe('');
+      expect(await npm('preflight', 'prod')).toMatchObject({
+        code: 1,
+        stderr: 'preflight: no environment "prod"; the environments are dev, stg\n',
+      });
+      const placeholder = testEnvironment({ name: 'stg', accountId: PLACEHOLDER_ACCOUNT_ID });
+      writeFileSync(path.join(copy, 'environments', 'stg.ts'), environmentModule(placeholder));
+      expect(await npm('preflight', 'stg')).toMatchObject({
+        code: 1,
+        stderr: `preflight: environments/stg.ts still holds the shipped placeholder accountId "${PLACEHOLDER_ACCOUNT_ID}": set the real value (help/migration.md, step 0)\n`,
+      });
     },
     TERRAFORM_TIMEOUT_MS,
   );
