@@ -1,7 +1,8 @@
 // Synthesizes one environment stack in memory and returns its Terraform JSON.
 import { Testing } from 'cdktf';
 import { EnvironmentStack } from '../../constructs/environment-stack';
-import { parseEnvironment, type EnvironmentInput } from '../../environments';
+import type { EnvironmentInput } from '../../environments/schema';
+import { parseEnvironment } from '../../environments/validate';
 
 export interface TerraformJson {
   terraform: Record<string, unknown>;
