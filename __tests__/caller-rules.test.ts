@@ -1,6 +1,8 @@
 // The caller filter stays exact at any size: the scheduler role names are split over several
 // EventBridge rules, each within the 2,048-character pattern limit, all sending to the queue, which
-// admits exactly those rules. The first rule is the legacy one (name, address, moved block).
+// admits exactly those rules. The first rule is the legacy one (name, address, moved block). Proven
+// on the slack-notifier module alone, given the role names the ecs-scheduler module gives; that a
+// whole stack passes them on is slack-notifier.construct.test.ts's.
 import {
   numberedServices,
   TEST_ACCOUNT as ACCOUNT,
@@ -10,7 +12,7 @@ import {
 import { matchesPattern, updateServiceEvent } from './support/event-pattern';
 import { decide, OTHER_ACCOUNT, resourcePolicyOf } from './support/iam';
 import { decodeJsonencode } from './support/jsonencode';
-import { resourceOf, resourcesOf, synthJson, type TerraformJson } from './support/synth';
+import { resourceOf, resourcesOf, synthNotifier, type TerraformJson } from './support/synth';
 
 const QUEUE_ARN = '${aws_sqs_queue.slack_notifier_alerts.arn}';
 const LEGACY_RULE = 'module.slack_notifier.aws_cloudwatch_event_rule.ecs_update_service';
@@ -46,10 +48,11 @@ const issuerOf = (pattern: unknown): Issuer =>
 const userNames = (pattern: unknown): string[] => issuerOf(pattern).userName;
 
 const synthesized = new Map<number, TerraformJson>();
-/** A test stack with `count` services (synthesized once per count). */
+/** The slack-notifier module of an environment of `count` services (synthesized once per count). */
 function stackWith(count: number): TerraformJson {
-  if (!synthesized.has(count))
-    synthesized.set(count, synthJson(testEnvironment({ scheduler: { services: services(count) } })));
+  if (!synthesized.has(count)) {
+    synthesized.set(count, synthNotifier(testEnvironment({ scheduler: { services: services(count) } })));
+  }
   return synthesized.get(count)!;
 }
 

@@ -1,12 +1,12 @@
-// Generative checks: for any service list the config accepts, the stack schedules every service
-// exactly as configured, and nothing else.
+// Generative checks: for any service list the config accepts, the ecs-scheduler module (in a stack
+// of its own) schedules every service exactly as configured, and nothing else.
 import fc from 'fast-check';
 import type { EnvironmentInput, ServiceInput } from '../environments/schema';
 import { ConfigError, parseEnvironment } from '../environments/validate';
 import { TEST_ACCOUNT, testEnvironment } from './support/environment-builder';
 import { decodeJsonencode } from './support/jsonencode';
 import { propertyRuns } from './support/property-runs';
-import { resourcesOf, schedulerResourcesOf, synthJson, withServices } from './support/synth';
+import { resourcesOf, schedulerResourcesOf, synthScheduler, withServices } from './support/synth';
 
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/);
 const service: fc.Arbitrary<ServiceInput> = fc
@@ -52,7 +52,7 @@ describe('for any accepted service list', () => {
       fc.property(scheduler, (generated) => {
         const input = environment(generated);
         const config = parseEnvironment(input);
-        const json = synthJson(input);
+        const json = synthScheduler(input);
         const schedules = schedulerResourcesOf(json, 'aws_scheduler_schedule');
         const policies = resourcesOf(json, 'aws_iam_role_policy');
         expect(Object.keys(schedules)).toHaveLength(2 * config.scheduler.services.length);
@@ -98,7 +98,7 @@ describe('for any accepted service list', () => {
       }),
       { numRuns: propertyRuns(60) },
     );
-  }, 300_000); // 60 synths in CI: about 15 s of CPU, several times that on a loaded machine
+  }, 300_000); // 60 synths of the module in CI; several times their CPU time on a loaded machine
 
   it('a list with any service repeated is rejected, naming the repeat', () => {
     fc.assert(

@@ -13,7 +13,7 @@ import {
 } from './support/environment-builder';
 import { matchesPattern, updateServiceEvent } from './support/event-pattern';
 import { decodeJsonencode, serviceTrust } from './support/jsonencode';
-import { resourceOf, resourcesOf, synthJson } from './support/synth';
+import { resourceOf, resourcesOf, synthJson, synthNotifier } from './support/synth';
 
 const QUEUE_ARN = '${aws_sqs_queue.slack_notifier_alerts.arn}';
 const RULE_ARN = '${aws_cloudwatch_event_rule.slack_notifier_ecs_update_service.arn}';
@@ -456,9 +456,9 @@ describe('slack-notifier in a stack of three services', () => {
     });
   });
 
-  describe('at 500 services', () => {
+  describe('at 500 services (the module alone)', () => {
     const input = testEnvironment({ scheduler: { services: numberedServices(500) } });
-    const big = synthJson(input);
+    const big = synthNotifier(input);
     const fn = resourceOf(big, 'aws_lambda_function', 'slack_notifier_slack_notifier');
 
     it('lists every role by its exact name, over several rules within the pattern limit (caller-rules.test.ts)', () => {
