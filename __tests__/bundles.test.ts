@@ -10,8 +10,7 @@ import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 import { bundleFunction } from '../constructs/shared/bundle';
 import { waveManifestFiles } from '../constructs/slack-notifier/wave-manifest';
-import { parseEnvironment } from '../environments';
-import { dev } from '../environments/dev';
+import { parseEnvironment } from '../environments/validate';
 import {
   LOCAL_AWS,
   startLocalDeliveriesTable,
@@ -19,13 +18,29 @@ import {
   type LocalWaveTable,
 } from '../scripts/local-wave-table';
 import { notifierFixture } from './support/cloudtrail-events';
+import { numberedServices, testEnvironment } from './support/environment-builder';
 import { startFakeSecretsManager, type FakeSecretsManager } from './support/fake-secrets-manager';
 import { startFakeSlack, type FakeSlack } from './support/slack-server';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
-const SECRET_ID = 'ecs-scheduler/dev/slack-webhook';
+const SECRET_ID = 'test/qa/notifier-webhook';
 const ZIP_BUDGET_BYTES = 150 * 1024;
+/** Where the fixtures' calls were made (fixtures/slack-notifier: nestjs and user-service, Monday 09:00 KST). */
+const FIXTURE_CLUSTER = 'terraform-study-dev-cluster';
+/** Five services scaled up at 09:00 KST on weekdays: the fixtures' two and three that never report. */
+const ENVIRONMENT = testEnvironment({
+  scheduler: {
+    timezone: 'Asia/Seoul',
+    scaleUp: { time: '09:00', weekdays: 'MON-FRI' },
+    services: [
+      { cluster: FIXTURE_CLUSTER, service: 'nestjs' },
+      { cluster: FIXTURE_CLUSTER, service: 'user-service' },
+      ...numberedServices(3, FIXTURE_CLUSTER),
+    ],
+  },
+  slackNotifier: { waveGraceMinutes: 20 },
+});
 
 let slack: FakeSlack;
 let secrets: FakeSecretsManager;
@@ -44,9 +59,10 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-/** The zip as the dev stack deploys it (the slack-notifier carries dev's wave manifest). */
+/** The zip as the stack of ENVIRONMENT deploys it (the slack-notifier carries its wave manifest). */
 function deployedZip(name: string): string {
-  return bundleFunction(name, name === 'slack-notifier' ? waveManifestFiles(parseEnvironment(dev)) : {}).zipPath;
+  const files = name === 'slack-notifier' ? waveManifestFiles(parseEnvironment(ENVIRONMENT)) : {};
+  return bundleFunction(name, files).zipPath;
 }
 
 /** Unzips the function's bundle and invokes its handler once in a new Node process. */
@@ -133,7 +149,7 @@ describe.each([
 
 describe('bundles run end to end', () => {
   it('slack-notifier: records the wave in DynamoDB through the SDK, reports the unreadable records, posts at the deadline', async () => {
-    const env = { ENVIRONMENT: 'dev', TIMEZONE: 'Asia/Seoul', WAVES_TABLE: waves.tableName };
+    const env = { ENVIRONMENT: 'qa', TIMEZONE: 'Asia/Seoul', WAVES_TABLE: waves.tableName };
     const event = {
       Records: [...notifierFixture('scale-up-success').Records, ...notifierFixture('malformed-bodies').Records],
     };
@@ -142,7 +158,7 @@ describe('bundles run end to end', () => {
 
     // 2 unreadable records, and the 2 of a wave days past its deadline (returned once before a late summary).
     expect(recorded.batchItemFailures).toHaveLength(4);
-    expect(slack.posts).toHaveLength(posts); // 2 of dev's 20 services: nothing posted yet
+    expect(slack.posts).toHaveLength(posts); // 2 of the 5 services: nothing posted yet
 
     const closed = await invokeBundle(
       'slack-notifier',
@@ -150,12 +166,12 @@ describe('bundles run end to end', () => {
       env,
     );
 
-    expect(closed).toEqual({ wave: 'scale-up@2026-11-23T00:00:00.000Z', posted: true, reported: 2, missing: 18 });
+    expect(closed).toEqual({ wave: 'scale-up@2026-11-23T00:00:00.000Z', posted: true, reported: 2, missing: 3 });
     expect(secrets.requests.filter((r) => r.body.SecretId === SECRET_ID).length).toBeGreaterThanOrEqual(1);
     expect(slack.posts).toHaveLength(posts + 1);
     const post = slack.posts.at(-1)!;
-    expect(post.body).toContain('ECS Scheduled Scaling Summary: dev');
-    expect(post.body).toContain('2 succeeded, 0 failed, 18 with no call seen');
+    expect(post.body).toContain('ECS Scheduled Scaling Summary: qa');
+    expect(post.body).toContain('2 succeeded, 0 failed, 3 with no call seen');
   });
 
   it('alert-service: posts the alarm message once, recorded in DynamoDB through the SDK (a repeat posts nothing)', async () => {
@@ -164,7 +180,7 @@ describe('bundles run end to end', () => {
     ) as unknown;
     const posts = slack.posts.length;
     const env = {
-      ENVIRONMENT: 'dev',
+      ENVIRONMENT: 'qa',
       DISPLAY_TIMEZONE: 'Asia/Seoul',
       DELIVERIES_TABLE: deliveries.tableName,
       AWS_ENDPOINT_URL_DYNAMODB: deliveries.endpoint,

@@ -1,27 +1,28 @@
 // The caller filter stays exact at any size: the scheduler role names are split over several
 // EventBridge rules, each within the 2,048-character pattern limit, all sending to the queue, which
-// admits exactly those rules. The first rule is the legacy one (name, address, moved block).
-import { dev } from '../environments/dev';
-import { serviceCatalog } from '../environments/common';
-import type { EnvironmentInput } from '../environments';
+// admits exactly those rules. The first rule is the legacy one (name, address, moved block). Proven
+// on the slack-notifier module alone, given the role names the ecs-scheduler module gives; that a
+// whole stack passes them on is slack-notifier.construct.test.ts's.
+import {
+  numberedServices,
+  TEST_ACCOUNT as ACCOUNT,
+  TEST_REGION as REGION,
+  testEnvironment,
+} from './support/environment-builder';
 import { matchesPattern, updateServiceEvent } from './support/event-pattern';
-import { ACCOUNT, decide, OTHER_ACCOUNT, REGION, resourcePolicyOf } from './support/iam';
+import { decide, OTHER_ACCOUNT, resourcePolicyOf } from './support/iam';
 import { decodeJsonencode } from './support/jsonencode';
-import { resourceOf, resourcesOf, synthJson, withServices, type TerraformJson } from './support/synth';
+import { resourceOf, resourcesOf, synthNotifier, type TerraformJson } from './support/synth';
 
-/** The account in the stack: a Terraform reference here, or a configured ID; sized and matched as 12 digits. */
 const QUEUE_ARN = '${aws_sqs_queue.slack_notifier_alerts.arn}';
 const LEGACY_RULE = 'module.slack_notifier.aws_cloudwatch_event_rule.ecs_update_service';
 const LEGACY_TARGET = 'module.slack_notifier.aws_cloudwatch_event_target.send_to_sqs';
 
-/** `count` services with names as long as today's catalog (cycled, numbered past the first round). */
-function services(count: number): EnvironmentInput['scheduler']['services'] {
-  const catalog = serviceCatalog('dev').map((s) => s.service);
-  return Array.from({ length: count }, (_, i) => {
-    const name = catalog[i % catalog.length]!;
-    return { cluster: 'terraform-study-dev-cluster', service: i < catalog.length ? name : `${name}-${i}` };
-  });
-}
+/**
+ * `count` services named `service-name-001`, ...: 16 characters, about the average of a real catalog,
+ * so that the number of rules a count needs is the one such a catalog needs.
+ */
+const services = (count: number) => numberedServices(count, 'apps-qa', 'service-name');
 
 /** Each rule's pattern as EventBridge sees it (the stack writes the declared account into it). */
 function livePatterns(json: TerraformJson): Record<string, unknown> {
@@ -47,15 +48,17 @@ const issuerOf = (pattern: unknown): Issuer =>
 const userNames = (pattern: unknown): string[] => issuerOf(pattern).userName;
 
 const synthesized = new Map<number, TerraformJson>();
-/** The dev stack with `count` services (synthesized once per count). */
+/** The slack-notifier module of an environment of `count` services (synthesized once per count). */
 function stackWith(count: number): TerraformJson {
-  if (!synthesized.has(count)) synthesized.set(count, synthJson(withServices(dev, services(count))));
+  if (!synthesized.has(count)) {
+    synthesized.set(count, synthNotifier(testEnvironment({ scheduler: { services: services(count) } })));
+  }
   return synthesized.get(count)!;
 }
 
 describe.each([20, 50, 500])('with %i services', (count) => {
   const json = stackWith(count);
-  const roleNames = services(count).map((s) => `${s.service}-scheduler-role-dev`);
+  const roleNames = services(count).map((s) => `${s.service}-scheduler-role-qa`);
   const patterns = livePatterns(json);
   const rules = resourcesOf(json, 'aws_cloudwatch_event_rule');
 
@@ -74,7 +77,8 @@ describe.each([20, 50, 500])('with %i services', (count) => {
     const matched = (role: string, account = own) =>
       Object.values(patterns).some((p) => matchesPattern(p, updateServiceEvent(role, account)));
     for (const role of roleNames) expect(matched(role)).toBe(true);
-    for (const role of ['intruder-scheduler-role-dev', 'nestjs-scheduler-role-stg', 'admin', `x${roleNames[0]}`]) {
+    const otherEnvironment = roleNames[0]!.replace(/-qa$/, '-stg');
+    for (const role of ['intruder-scheduler-role-qa', otherEnvironment, 'admin', `x${roleNames[0]}`]) {
       expect(matched(role)).toBe(false);
     }
     expect(matched(roleNames[0]!, '999999999999')).toBe(false);
@@ -82,7 +86,7 @@ describe.each([20, 50, 500])('with %i services', (count) => {
 
   it('keeps the first rule at the legacy name and address, with its moved block and target', () => {
     const first = resourceOf(json, 'aws_cloudwatch_event_rule', 'slack_notifier_ecs_update_service');
-    expect(first.name).toBe('ecs-scheduler-update-service-dev');
+    expect(first.name).toBe('ecs-scheduler-update-service-qa');
     const moved = (json.moved as { from: string; to: string }[]).filter((m) => /event_(rule|target)/.test(m.to));
     expect(moved).toEqual([
       { from: LEGACY_RULE, to: 'aws_cloudwatch_event_rule.slack_notifier_ecs_update_service' },
@@ -110,7 +114,7 @@ describe.each([20, 50, 500])('with %i services', (count) => {
 
   it('lets the queue receive from every rule and from nothing else', async () => {
     const policy = resourcePolicyOf(json, 'aws_sqs_queue_policy', 'slack_notifier_allow_eventbridge');
-    const queue = `arn:aws:sqs:${REGION}:${ACCOUNT}:ecs-scheduler-alerts-dev`;
+    const queue = `arn:aws:sqs:${REGION}:${ACCOUNT}:ecs-scheduler-alerts-qa`;
     const send = (sourceArn: string) =>
       decide({
         principal: 'events.amazonaws.com',
@@ -121,12 +125,12 @@ describe.each([20, 50, 500])('with %i services', (count) => {
       });
     const ruleArn = (name: string, account = ACCOUNT) => `arn:aws:events:${REGION}:${account}:rule/${name}`;
     for (const rule of Object.values(rules)) expect(await send(ruleArn(String(rule.name)))).toBe('Allowed');
-    expect(await send(ruleArn('ecs-scheduler-update-service-999-dev'))).toBe('ImplicitlyDenied');
-    expect(await send(ruleArn('ecs-scheduler-update-service-dev', OTHER_ACCOUNT))).toBe('ImplicitlyDenied');
+    expect(await send(ruleArn('ecs-scheduler-update-service-999-qa'))).toBe('ImplicitlyDenied');
+    expect(await send(ruleArn('ecs-scheduler-update-service-qa', OTHER_ACCOUNT))).toBe('ImplicitlyDenied');
   });
 });
 
-it('needs several rules past about 47 services, and only one for the 20 of dev', () => {
+it('needs several rules past about 47 services of 16-character names, and only one for 20', () => {
   const count = (n: number) => Object.keys(resourcesOf(stackWith(n), 'aws_cloudwatch_event_rule')).length;
   expect(count(20)).toBe(1);
   expect(count(50)).toBeGreaterThan(1);

@@ -1,9 +1,9 @@
-import type { EnvironmentInput } from '../environments';
-import { dev } from '../environments/dev';
+import type { EnvironmentInput } from '../environments/schema';
+import { TEST_ACCOUNT, testEnvironment } from './support/environment-builder';
 import { decodeJsonencode } from './support/jsonencode';
-import { copyOf, resourceOf, resourcesOf, synthJson } from './support/synth';
+import { resourceOf, resourcesOf, synthJson } from './support/synth';
 
-const ACCOUNT = '111122223333'; // environments/dev.ts accountId
+const ACCOUNT = TEST_ACCOUNT;
 const TOPIC_ARN = '${aws_sns_topic.cloudwatch_db_alarm_topic.arn}';
 const FUNCTION_ARN = '${aws_lambda_function.cloudwatch_alert_service.arn}';
 const FROM_THIS_ACCOUNTS_ALARMS = {
@@ -11,14 +11,19 @@ const FROM_THIS_ACCOUNTS_ALARMS = {
   ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:ap-northeast-2:${ACCOUNT}:alarm:*` },
 };
 
+/** Team "qteam", Aurora cluster "test-aurora-qa", and ECS alarms on two of the three services. */
+function withAlarms(): EnvironmentInput {
+  return testEnvironment({ cloudwatch: { ecsAlarms: { services: ['api', 'batch-job'] } } });
+}
+
 function withCloudwatch(change: (cloudwatch: Record<string, unknown>) => void): EnvironmentInput {
-  const input = copyOf(dev);
+  const input = withAlarms();
   change(input.cloudwatch);
   return input;
 }
 
-describe('cloudwatch in the dev stack', () => {
-  const json = synthJson(dev);
+describe('cloudwatch in a stack with Aurora and ECS alarms', () => {
+  const json = synthJson(withAlarms());
   const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm');
 
   describe('alarm topic', () => {
@@ -26,7 +31,7 @@ describe('cloudwatch in the dev stack', () => {
 
     it('carries the environment in its name, encrypted with its own rotating key', () => {
       expect(topic).toEqual({
-        name: 'ott-db-alarm-topic-dev',
+        name: 'qteam-db-alarm-topic-qa',
         kms_master_key_id: '${aws_kms_key.cloudwatch_db_alarm_topic_key.arn}',
       });
       expect(resourceOf(json, 'aws_kms_key', 'cloudwatch_db_alarm_topic_key')).toMatchObject({
@@ -76,8 +81,8 @@ describe('cloudwatch in the dev stack', () => {
 
     it('keeps the legacy name when the environment pins it', () => {
       const legacy = synthJson(withCloudwatch((c) => (c.legacyNames = true)));
-      expect(resourceOf(legacy, 'aws_sns_topic', 'cloudwatch_db_alarm_topic').name).toBe('ott-db-alarm-topic');
-      expect(resourceOf(legacy, 'aws_iam_role', 'cloudwatch_alert_exec').name).toBe('ott-alert-service-role');
+      expect(resourceOf(legacy, 'aws_sns_topic', 'cloudwatch_db_alarm_topic').name).toBe('qteam-db-alarm-topic');
+      expect(resourceOf(legacy, 'aws_iam_role', 'cloudwatch_alert_exec').name).toBe('qteam-alert-service-role');
       expect(resourceOf(legacy, 'aws_cloudwatch_metric_alarm', 'cloudwatch_aurora_cluster_cpu_high').alarm_name).toBe(
         'OTT-Aurora-Cluster-CPU-Utilization-High',
       );
@@ -86,7 +91,7 @@ describe('cloudwatch in the dev stack', () => {
 
   describe('alarms', () => {
     it('every alarm notifies the topic on ALARM and on OK (failure alarms the operations topic first), and treats missing data deliberately', () => {
-      expect(Object.keys(alarms).length).toBeGreaterThanOrEqual(3 + 6 + 2);
+      expect(Object.keys(alarms).length).toBeGreaterThanOrEqual(3 + 4 + 2); // Aurora, 2 services x 2 ECS, functions
       const OPERATIONS = '${aws_sns_topic.operations_topic.arn}';
       const failureQueues = ['cloudwatch_alert_service_failures_not_empty', 'slack_notifier_alerts_dlq_not_empty'];
       for (const [id, alarm] of Object.entries(alarms)) {
@@ -109,7 +114,7 @@ describe('cloudwatch in the dev stack', () => {
     it.each([
       [
         'cloudwatch_aurora_cluster_cpu_high',
-        'OTT-Aurora-Cluster-CPU-Utilization-High-dev',
+        'OTT-Aurora-Cluster-CPU-Utilization-High-qa',
         'CPUUtilization',
         'GreaterThanOrEqualToThreshold',
         80,
@@ -118,7 +123,7 @@ describe('cloudwatch in the dev stack', () => {
       ],
       [
         'cloudwatch_aurora_cluster_memory_low',
-        'OTT-Aurora-Cluster-FreeableMemory-Low-dev',
+        'OTT-Aurora-Cluster-FreeableMemory-Low-qa',
         'FreeableMemory',
         'LessThanThreshold',
         1_000_000_000,
@@ -127,7 +132,7 @@ describe('cloudwatch in the dev stack', () => {
       ],
       [
         'cloudwatch_aurora_cluster_connections_high',
-        'OTT-Aurora-Cluster-DatabaseConnections-High-dev',
+        'OTT-Aurora-Cluster-DatabaseConnections-High-qa',
         'DatabaseConnections',
         'GreaterThanOrEqualToThreshold',
         80,
@@ -141,7 +146,7 @@ describe('cloudwatch in the dev stack', () => {
           alarm_name: name,
           namespace: 'AWS/RDS',
           metric_name: metric,
-          dimensions: { DBClusterIdentifier: 'ott-aurora-dev', Role: 'WRITER' },
+          dimensions: { DBClusterIdentifier: 'test-aurora-qa', Role: 'WRITER' },
           statistic: 'Average',
           comparison_operator: comparison,
           threshold,
@@ -186,15 +191,15 @@ describe('cloudwatch in the dev stack', () => {
 
     it('per listed service: ECS CPU and memory by cluster and service, holding state while scaled to 0', () => {
       for (const [service, cluster] of [
-        ['nestjs', 'terraform-study-dev-cluster'],
-        ['fileflow-web-api', 'fileflow-dev'],
+        ['api', 'apps-qa'],
+        ['batch-job', 'batch-qa'],
       ] as const) {
         for (const [metric, key] of [
           ['CPUUtilization', 'cpu'],
           ['MemoryUtilization', 'memory'],
         ] as const) {
           expect(alarms[`cloudwatch_${service.replace(/-/g, '_')}_ecs_${key}_high`]).toMatchObject({
-            alarm_name: `${service}-ecs-${key}-high-dev`,
+            alarm_name: `${service}-ecs-${key}-high-qa`,
             namespace: 'AWS/ECS',
             metric_name: metric,
             dimensions: { ClusterName: cluster, ServiceName: service },
@@ -203,6 +208,7 @@ describe('cloudwatch in the dev stack', () => {
           });
         }
       }
+      expect(Object.keys(alarms).filter((id) => id.includes('_ecs_'))).toHaveLength(4); // not on worker
     });
 
     it('rejects an ECS alarm for a service the scheduler does not know, and percent thresholds over 100', () => {
@@ -238,7 +244,7 @@ describe('cloudwatch in the dev stack', () => {
 
     it('is a bundled zip on a Node.js LTS runtime, not a container image', () => {
       expect(fn).toMatchObject({
-        function_name: 'ott-alert-service-dev',
+        function_name: 'qteam-alert-service-qa',
         runtime: 'nodejs22.x',
         handler: 'index.handler',
         role: '${aws_iam_role.cloudwatch_alert_exec.arn}',
@@ -250,10 +256,10 @@ describe('cloudwatch in the dev stack', () => {
 
     it('reads the webhook from the secret named in config, at run time', () => {
       expect((fn.environment as { variables: Record<string, string> }).variables).toEqual({
-        ENVIRONMENT: 'dev',
+        ENVIRONMENT: 'qa',
         DISPLAY_TIMEZONE: 'Asia/Seoul',
-        DELIVERIES_TABLE: 'ott-alert-deliveries-dev',
-        SLACK_WEBHOOK_SECRET_ID: 'formation-lap/slack/webhook',
+        DELIVERIES_TABLE: 'qteam-alert-deliveries-qa',
+        SLACK_WEBHOOK_SECRET_ID: 'test/qa/alarms-webhook',
         POWERTOOLS_SERVICE_NAME: 'alert-service',
         POWERTOOLS_LOG_LEVEL: 'INFO',
       });
@@ -265,7 +271,7 @@ describe('cloudwatch in the dev stack', () => {
             Sid: 'ReadSlackWebhookSecret',
             Effect: 'Allow',
             Action: 'secretsmanager:GetSecretValue',
-            Resource: `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:formation-lap/slack/webhook-??????`,
+            Resource: `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:test/qa/alarms-webhook-??????`,
           },
         ],
       });
@@ -297,7 +303,7 @@ describe('cloudwatch in the dev stack', () => {
         },
       });
       expect(resourceOf(json, 'aws_sqs_queue', 'cloudwatch_alert_service_failures')).toMatchObject({
-        name: 'ott-alert-service-failures-dev',
+        name: 'qteam-alert-service-failures-qa',
         sqs_managed_sse_enabled: true,
       });
       const sendPolicy = resourceOf(json, 'aws_iam_role_policy', 'cloudwatch_alert_failures_policy');

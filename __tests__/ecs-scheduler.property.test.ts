@@ -1,18 +1,17 @@
-// Generative checks: for any service list the config accepts, the stack schedules every service
-// exactly as configured, and nothing else.
+// Generative checks: for any service list the config accepts, the ecs-scheduler module (in a stack
+// of its own) schedules every service exactly as configured, and nothing else.
 import fc from 'fast-check';
-import { ConfigError, parseEnvironment, type EnvironmentInput, type ServiceInput } from '../environments';
-import { dev } from '../environments/dev';
+import type { EnvironmentInput, ServiceInput } from '../environments/schema';
+import { ConfigError, parseEnvironment } from '../environments/validate';
+import { TEST_ACCOUNT, testEnvironment } from './support/environment-builder';
 import { decodeJsonencode } from './support/jsonencode';
 import { propertyRuns } from './support/property-runs';
-import { resourcesOf, schedulerResourcesOf, synthJson, withServices } from './support/synth';
-
-const ACCOUNT = '111122223333'; // environments/dev.ts accountId
+import { resourcesOf, schedulerResourcesOf, synthScheduler, withServices } from './support/synth';
 
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/);
 const service: fc.Arbitrary<ServiceInput> = fc
   .record({
-    cluster: fc.constantFrom('main', 'fileflow-dev', 'batch_cluster'),
+    cluster: fc.constantFrom('main', 'files-qa', 'batch_cluster'),
     service: name,
     upCount: fc.integer({ min: 0, max: 5 }),
     downDelta: fc.integer({ min: 0, max: 5 }),
@@ -34,7 +33,7 @@ const scheduler = fc.record({
 type GeneratedScheduler = typeof scheduler extends fc.Arbitrary<infer T> ? T : never;
 
 function environment(s: GeneratedScheduler): EnvironmentInput {
-  const env = withServices(dev, s.services);
+  const env = withServices(testEnvironment(), s.services);
   const pad = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
   Object.assign(env.scheduler, {
     flexibleWindowMinutes: s.flexibleWindowMinutes,
@@ -53,7 +52,7 @@ describe('for any accepted service list', () => {
       fc.property(scheduler, (generated) => {
         const input = environment(generated);
         const config = parseEnvironment(input);
-        const json = synthJson(input);
+        const json = synthScheduler(input);
         const schedules = schedulerResourcesOf(json, 'aws_scheduler_schedule');
         const policies = resourcesOf(json, 'aws_iam_role_policy');
         expect(Object.keys(schedules)).toHaveLength(2 * config.scheduler.services.length);
@@ -62,8 +61,8 @@ describe('for any accepted service list', () => {
         for (const svc of config.scheduler.services) {
           const found = Object.values(schedules).filter((s) => (s.name as string).startsWith(`${svc.service}-scale-`));
           expect(found.map((s) => s.name).sort()).toEqual([
-            `${svc.service}-scale-down-dev`,
-            `${svc.service}-scale-up-dev`,
+            `${svc.service}-scale-down-qa`,
+            `${svc.service}-scale-up-qa`,
           ]);
           for (const schedule of found) {
             const up = (schedule.name as string).includes('-scale-up-');
@@ -83,14 +82,14 @@ describe('for any accepted service list', () => {
                 : { mode: 'FLEXIBLE', maximum_window_in_minutes: generated.flexibleWindowMinutes },
             );
           }
-          const policy = Object.values(policies).find((p) => p.name === `${svc.service}-scheduler-policy-dev`);
+          const policy = Object.values(policies).find((p) => p.name === `${svc.service}-scheduler-policy-qa`);
           expect(decodeJsonencode(policy?.policy)).toEqual({
             Version: '2012-10-17',
             Statement: [
               {
                 Effect: 'Allow',
                 Action: ['ecs:UpdateService'],
-                Resource: [`arn:aws:ecs:ap-northeast-2:${ACCOUNT}:service/${svc.cluster}/${svc.service}`],
+                Resource: [`arn:aws:ecs:ap-northeast-2:${TEST_ACCOUNT}:service/${svc.cluster}/${svc.service}`],
               },
             ],
           });
@@ -99,13 +98,13 @@ describe('for any accepted service list', () => {
       }),
       { numRuns: propertyRuns(60) },
     );
-  }, 300_000); // 60 synths in CI: about 15 s of CPU, several times that on a loaded machine
+  }, 300_000); // 60 synths of the module in CI; several times their CPU time on a loaded machine
 
   it('a list with any service repeated is rejected, naming the repeat', () => {
     fc.assert(
       fc.property(fc.array(service, { minLength: 1, maxLength: 6 }), fc.nat(), (services, pick) => {
         const repeated = services[pick % services.length]!;
-        const env = withServices(dev, [...services, { ...repeated }]);
+        const env = withServices(testEnvironment(), [...services, { ...repeated }]);
         let error: unknown;
         try {
           parseEnvironment(env);

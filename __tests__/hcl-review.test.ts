@@ -8,16 +8,18 @@ import { promisify } from 'node:util';
 import { parse } from './support/hcl2json';
 import { Testing, type App } from 'cdktf';
 import { EnvironmentStack } from '../constructs/environment-stack';
-import { parseEnvironment } from '../environments';
-import { dev } from '../environments/dev';
+import { parseEnvironment } from '../environments/validate';
 import { removeOtherForm } from '../main';
 import { addRequiredVersion, reviewCopy, unquoteReferenceLists } from '../scripts/hcl-review/review-copy';
+import { testEnvironment } from './support/environment-builder';
+import { projectCopy } from './support/project-copy';
 
-const ROOT = path.join(__dirname, '..');
 const SCRATCH = mkdtempSync(path.join(tmpdir(), 'hcl-review-'));
 afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
 type Json = Record<string, unknown>;
+/** The legacy slack_notifier module's nine resources; each scheduled service adds its four. */
+const MOVED_OUTSIDE_SCHEDULER = 9;
 const REFERENCE_LISTS = new Set(['depends_on', 'replace_triggered_by']);
 
 /** hcl2json wraps every block in a list; in JSON syntax a reference list holds bare strings. */
@@ -37,11 +39,11 @@ function normalize(value: unknown, key = ''): unknown {
   return value;
 }
 
-describe('the HCL review copy of the dev stack', () => {
-  const stack = new EnvironmentStack(Testing.app(), parseEnvironment(dev));
+describe('the HCL review copy of a stack of three services', () => {
+  const stack = new EnvironmentStack(Testing.app(), parseEnvironment(testEnvironment()));
   const json = JSON.parse(Testing.synth(stack)) as Json & { terraform: { required_version: string } };
   const cdktfHcl = Testing.synthHcl(stack) as string;
-  const copy = reviewCopy(cdktfHcl, { stack: 'dev', requiredVersion: json.terraform.required_version });
+  const copy = reviewCopy(cdktfHcl, { stack: 'qa', requiredVersion: json.terraform.required_version });
 
   it("starts from CDKTF's HCL, which quotes the replace_triggered_by reference (terraform validate rejects it)", () => {
     expect(cdktfHcl).toMatch(/replace_triggered_by = \[\s*"aws_lambda_function\.cloudwatch_alert_service\.arn",/);
@@ -58,7 +60,7 @@ describe('the HCL review copy of the dev stack', () => {
         [m.from, m.to].map((a) => a.replace(/^\$\{(.*)\}$/, '$1')).join(' -> '),
       );
     expect(moves(fromCopy.moved)).toEqual(moves(json.moved));
-    expect(moves(json.moved)).toHaveLength(89);
+    expect(moves(json.moved)).toHaveLength(3 * 4 + MOVED_OUTSIDE_SCHEDULER);
   }, 60_000);
 
   it('declares the same required_version as the JSON, and says in its header what it is', async () => {
@@ -66,8 +68,8 @@ describe('the HCL review copy of the dev stack', () => {
     expect(fromCopy.terraform[0].required_version).toBe('>= 1.7.0');
     expect(json.terraform.required_version).toBe('>= 1.7.0');
     expect(copy.split('\n', 2)).toEqual([
-      '# REVIEW COPY of stack "dev", written by `npm run synth:hcl`. Deploy from the JSON',
-      '# (cdktf.out/stacks/dev/cdk.tf.json: npm run diff / npm run deploy), not from this file.',
+      '# REVIEW COPY of stack "qa", written by `npm run synth:hcl`. Deploy from the JSON',
+      '# (cdktf.out/stacks/qa/cdk.tf.json: npm run diff / npm run deploy), not from this file.',
     ]);
   }, 60_000);
 
@@ -90,10 +92,15 @@ describe('a stack folder holds one form only', () => {
 
   it('a plain synth after `cdktf synth --hcl` removes the stale cdk.tf (the real app, as cdktf runs it)', async () => {
     const dir = outdir(['cdk.tf']); // what `npx cdktf synth --hcl` left behind
-    await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, CDKTF_OUTDIR: dir, SYNTH_HCL_OUTPUT: 'false' },
-    });
+    const project = projectCopy({ dev: testEnvironment({ name: 'dev' }), stg: testEnvironment({ name: 'stg' }) });
+    try {
+      await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
+        cwd: project,
+        env: { ...process.env, CDKTF_OUTDIR: dir, SYNTH_HCL_OUTPUT: 'false' },
+      });
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
     for (const stack of ['dev', 'stg']) {
       expect(
         readdirSync(path.join(dir, 'stacks', stack))

@@ -3,9 +3,8 @@
 import { parse } from './support/hcl2json';
 import { Testing } from 'cdktf';
 import { EnvironmentStack } from '../constructs/environment-stack';
-import { parseEnvironment } from '../environments';
-import { dev } from '../environments/dev';
-import { stg } from '../environments/stg';
+import { parseEnvironment } from '../environments/validate';
+import { TEST_ACCOUNT, testEnvironment } from './support/environment-builder';
 
 type Blocks = Record<string, Record<string, unknown>>;
 
@@ -35,8 +34,16 @@ function comparable(json: Record<string, unknown>, fromHcl: boolean): Blocks {
 }
 
 describe.each([
-  ['dev', dev],
-  ['stg', stg],
+  ['qa (defaults)', testEnvironment()],
+  [
+    'qb (trail created, ECS alarms, operations topic given)',
+    testEnvironment({
+      name: 'qb',
+      slackNotifier: { managementEventsTrail: { mode: 'create' } },
+      cloudwatch: { ecsAlarms: { services: ['api', 'worker'] } },
+      operations: { emails: undefined, topicArn: `arn:aws:sns:ap-northeast-2:${TEST_ACCOUNT}:qb-oncall` },
+    }),
+  ],
 ])('the %s stack as HCL', (_, input) => {
   it('parses and holds the same resources, attributes and backend as the JSON', async () => {
     const stack = new EnvironmentStack(Testing.app(), parseEnvironment(input));
@@ -44,6 +51,7 @@ describe.each([
     const hcl = await parse('cdk.tf', Testing.synthHcl(stack) as string);
 
     expect(comparable(hcl, true)).toEqual(comparable(json, false));
+    expect(json.terraform.cloud).toEqual({ organization: 'test-org', workspaces: { name: `scheduler-${input.name}` } });
     expect(hcl.terraform[0].cloud[0]).toEqual({
       organization: json.terraform.cloud.organization,
       workspaces: [json.terraform.cloud.workspaces],

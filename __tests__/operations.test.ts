@@ -1,23 +1,25 @@
 // The operations path: failures of the alerting itself reach a person by a way that passes through
-// neither Slack nor the alert function. Proven on the synthesized dev stack (every dead-letter or
+// neither Slack nor the alert function. Proven on a synthesized test stack (every dead-letter or
 // failure queue, every function and every deadline schedule has an alarm whose actions include the
 // operations topic, whose subscribers are people, not functions), and end to end with a revoked
 // webhook (the local Slack stand-in answers 404 no_service) while the failure queues fill.
 import type { SNSEvent } from 'aws-lambda';
 import { AlertDeliveryError, createHandler as alertService } from '../functions/alert-service/handler';
 import { fixedWebhookUrl } from '../functions/shared/webhook-url';
-import { dev } from '../environments/dev';
-import { ConfigError, parseEnvironment, type EnvironmentInput } from '../environments';
+import { waveManifest } from '../constructs/slack-notifier/wave-manifest';
+import { ConfigError, parseEnvironment } from '../environments/validate';
 import { MISSING_OPERATIONS } from '../environments/operations-schema';
 import { startLocalWaveTable } from '../scripts/local-wave-table';
 import { fixture } from './support/alert-service';
 import { messageIds, sqsEventFor } from './support/cloudtrail-events';
-import { ACCOUNT, decide, OTHER_ACCOUNT, REGION, policyOf, resourcePolicyOf } from './support/iam';
+import { TEST_ACCOUNT as ACCOUNT, TEST_REGION as REGION, testEnvironment } from './support/environment-builder';
+import type { EnvironmentInput } from '../environments/schema';
+import { decide, OTHER_ACCOUNT, policyOf, resourcePolicyOf } from './support/iam';
 import { decodeJsonencode } from './support/jsonencode';
 import { capturing, lambdaContext } from './support/lambda';
 import { startFakeSlack, type FakeSlack } from './support/slack-server';
-import { copyOf, resourceOf, resourcesOf, synthJson, type TerraformJson } from './support/synth';
-import { manifestFor, waveHandler } from './support/waves';
+import { resourceOf, resourcesOf, synthJson, type TerraformJson } from './support/synth';
+import { waveHandler } from './support/waves';
 
 const OPERATIONS_TOPIC = '${aws_sns_topic.operations_topic.arn}';
 const ref = (type: string, id: string, attribute: string) => `\${${type}.${id}.${attribute}}`;
@@ -68,21 +70,19 @@ function isEvaluatedAlarm(alarm: Resource, visibleMessages: number): boolean {
   return visibleMessages >= threshold;
 }
 
-describe('the dev stack', () => {
-  const json = synthJson(dev);
+describe('a stack with its own operations topic (one address)', () => {
+  const json = synthJson(testEnvironment());
   const slackPath = topicsWithFunctionSubscribers(json);
 
   it('has an operations topic whose subscribers are people (email), not a function', () => {
     expect(resourceOf(json, 'aws_sns_topic', 'operations_topic')).toMatchObject({
-      name: 'ecs-scheduler-operations-dev',
+      name: 'ecs-scheduler-operations-qa',
       kms_master_key_id: ref('aws_kms_key', 'operations_topic_key', 'arn'),
     });
     const subscriptions = Object.values(resourcesOf(json, 'aws_sns_topic_subscription')).filter(
       (s) => s.topic_arn === OPERATIONS_TOPIC,
     );
-    expect(subscriptions).toEqual([
-      { topic_arn: OPERATIONS_TOPIC, protocol: 'email', endpoint: 'platform-oncall@example.com' },
-    ]);
+    expect(subscriptions).toEqual([{ topic_arn: OPERATIONS_TOPIC, protocol: 'email', endpoint: 'oncall-qa@ops.test' }]);
     expect(slackPath).not.toContain(OPERATIONS_TOPIC);
   });
 
@@ -111,16 +111,16 @@ describe('the dev stack', () => {
     const names = failureQueues(json).flatMap((id) => queueAlarms(json, id).map(([, a]) => a.alarm_name));
     expect(names).toEqual(
       expect.arrayContaining([
-        'ecs-scheduler-alerts-dlq-not-empty-dev',
-        'ott-alert-service-failures-not-empty-dev',
-        'ecs-scheduler-wave-deadline-dlq-not-empty-dev',
+        'ecs-scheduler-alerts-dlq-not-empty-qa',
+        'qteam-alert-service-failures-not-empty-qa',
+        'ecs-scheduler-wave-deadline-dlq-not-empty-qa',
       ]),
     );
   });
 
   it.each(['Errors', 'Throttles'])('alarms on %s of every function, to the operations topic only', (metric) => {
     const functions = Object.values(resourcesOf(json, 'aws_lambda_function')).map((f) => String(f.function_name));
-    expect(functions.sort()).toEqual(['ecs-scheduler-slack-notifier-dev', 'ott-alert-service-dev']);
+    expect(functions.sort()).toEqual(['ecs-scheduler-slack-notifier-qa', 'qteam-alert-service-qa']);
     for (const name of functions) {
       const alarms = alarmsOf(json).filter(
         ([, a]) => a.namespace === 'AWS/Lambda' && a.metric_name === metric && dimensionsOf(a).FunctionName === name,
@@ -153,18 +153,28 @@ describe('the dev stack', () => {
     );
     const send = (queue: string) =>
       decide({
-        principal: `arn:aws:iam::${ACCOUNT}:role/ecs-scheduler-wave-deadline-role-dev`,
+        principal: `arn:aws:iam::${ACCOUNT}:role/ecs-scheduler-wave-deadline-role-qa`,
         action: 'sqs:SendMessage',
         resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:${queue}`,
         identityPolicies: [{ name: 'deadline', policy }],
       });
-    expect(await send('ecs-scheduler-wave-deadline-dlq-dev')).toBe('Allowed');
-    expect(await send('ecs-scheduler-alerts-dev')).toBe('ImplicitlyDenied');
+    expect(await send('ecs-scheduler-wave-deadline-dlq-qa')).toBe('Allowed');
+    expect(await send('ecs-scheduler-alerts-qa')).toBe('ImplicitlyDenied');
   });
 });
 
 describe('a revoked webhook (Slack answers 404 no_service) while the failure queues fill', () => {
-  const json = synthJson(dev);
+  // Scale-up at 09:00 KST (the wave `sqsEventFor` times its calls in) of the two services it calls.
+  const input = testEnvironment({
+    scheduler: {
+      scaleUp: { time: '09:00' },
+      services: [
+        { cluster: 'apps-qa', service: 'api' },
+        { cluster: 'apps-qa', service: 'worker' },
+      ],
+    },
+  });
+  const json = synthJson(input);
   let slack: FakeSlack;
   beforeAll(async () => {
     slack = await startFakeSlack();
@@ -186,7 +196,7 @@ describe('a revoked webhook (Slack answers 404 no_service) while the failure que
       await decide({
         principal: 'cloudwatch.amazonaws.com',
         action: 'sns:Publish',
-        resource: `arn:aws:sns:${REGION}:${ACCOUNT}:ecs-scheduler-operations-dev`,
+        resource: `arn:aws:sns:${REGION}:${ACCOUNT}:ecs-scheduler-operations-qa`,
         context,
         resourcePolicy: topicPolicy,
       }),
@@ -206,12 +216,12 @@ describe('a revoked webhook (Slack answers 404 no_service) while the failure que
     slack.posts.length = 0;
     const handler = alertService({
       webhookUrl: fixedWebhookUrl(slack.url),
-      settings: { environment: 'dev', displayTimeZone: 'Asia/Seoul' },
+      settings: { environment: 'qa', displayTimeZone: 'Asia/Seoul' },
       delivery: { baseBackoffMs: 5, maxBackoffMs: 10, attemptTimeoutMs: 5_000, maxAttempts: 3 },
     });
     const event: SNSEvent = fixture('aurora-cpu-alarm');
     const { result, output } = await capturing(() =>
-      handler(event, lambdaContext('ott-alert-service-dev', 30_000)).then(
+      handler(event, lambdaContext('qteam-alert-service-qa', 30_000)).then(
         () => 'delivered',
         (error: unknown) => error,
       ),
@@ -232,8 +242,11 @@ describe('a revoked webhook (Slack answers 404 no_service) while the failure que
     slack.posts.length = 0;
     const table = await startLocalWaveTable();
     try {
-      const event = sqsEventFor([{ service: 'nestjs' }, { service: 'python-api' }]);
-      const { handler } = waveHandler(table, slack.url, manifestFor(['nestjs', 'python-api']));
+      const event = sqsEventFor([
+        { cluster: 'apps-qa', service: 'api' },
+        { cluster: 'apps-qa', service: 'worker' },
+      ]);
+      const { handler } = waveHandler(table, slack.url, waveManifest(parseEnvironment(input)));
       const { result } = await capturing(() => handler(event, lambdaContext('slack-notifier', 30_000)));
       expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(messageIds(event));
       expect(slack.posts).toHaveLength(1);
@@ -254,7 +267,7 @@ describe('a revoked webhook (Slack answers 404 no_service) while the failure que
       decide({
         principal,
         action: 'sns:Publish',
-        resource: `arn:aws:sns:${REGION}:${ACCOUNT}:ecs-scheduler-operations-dev`,
+        resource: `arn:aws:sns:${REGION}:${ACCOUNT}:ecs-scheduler-operations-qa`,
         context: {
           'aws:SourceAccount': account,
           'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${account}:alarm:${alarmName}`,
@@ -262,29 +275,27 @@ describe('a revoked webhook (Slack answers 404 no_service) while the failure que
         resourcePolicy: topicPolicy,
       });
     for (const name of [
-      'ecs-scheduler-alerts-dlq-not-empty-dev',
-      'ott-alert-service-failures-not-empty-dev',
-      'ecs-scheduler-wave-deadline-dlq-not-empty-dev',
-      'ecs-scheduler-slack-notifier-errors-dev',
-      'ecs-scheduler-slack-notifier-throttles-dev',
-      'ott-alert-service-errors-dev',
-      'ott-alert-service-throttles-dev',
+      'ecs-scheduler-alerts-dlq-not-empty-qa',
+      'qteam-alert-service-failures-not-empty-qa',
+      'ecs-scheduler-wave-deadline-dlq-not-empty-qa',
+      'ecs-scheduler-slack-notifier-errors-qa',
+      'ecs-scheduler-slack-notifier-throttles-qa',
+      'qteam-alert-service-errors-qa',
+      'qteam-alert-service-throttles-qa',
     ]) {
       expect(await publish(name)).toBe('Allowed');
     }
-    expect(await publish('OTT-Aurora-Cluster-CPU-Utilization-High-dev')).toBe('ImplicitlyDenied');
-    expect(await publish('ecs-scheduler-alerts-dlq-not-empty-dev', OTHER_ACCOUNT)).toBe('ImplicitlyDenied');
-    expect(await publish('ecs-scheduler-alerts-dlq-not-empty-dev', ACCOUNT, 'events.amazonaws.com')).toBe(
+    expect(await publish('OTT-Aurora-Cluster-CPU-Utilization-High-qa')).toBe('ImplicitlyDenied');
+    expect(await publish('ecs-scheduler-alerts-dlq-not-empty-qa', OTHER_ACCOUNT)).toBe('ImplicitlyDenied');
+    expect(await publish('ecs-scheduler-alerts-dlq-not-empty-qa', ACCOUNT, 'events.amazonaws.com')).toBe(
       'ImplicitlyDenied',
     );
   });
 });
 
 describe('an existing operations topic', () => {
-  const existing = `arn:aws:sns:ap-northeast-2:111122223333:platform-oncall`;
-  const input = copyOf(dev);
-  input.operations = { topicArn: existing };
-  const json = synthJson(input);
+  const existing = `arn:aws:sns:ap-northeast-2:${ACCOUNT}:qa-oncall`;
+  const json = synthJson(testEnvironment({ operations: { emails: undefined, topicArn: existing } }));
 
   it('receives every failure alarm; the stack creates no topic and subscribes nobody', () => {
     expect(resourcesOf(json, 'aws_sns_topic').operations_topic).toBeUndefined();
@@ -304,7 +315,7 @@ describe('an existing operations topic', () => {
 
 describe('config', () => {
   const problems = (change: (env: EnvironmentInput) => void): string[] => {
-    const input = copyOf(dev);
+    const input = testEnvironment();
     change(input);
     try {
       parseEnvironment(input);
@@ -316,10 +327,10 @@ describe('config', () => {
   };
 
   it('refuses an environment without an operations path, naming the file, the field and the fix', () => {
-    const input = copyOf(dev) as Partial<EnvironmentInput>;
-    delete input.operations;
+    const input = testEnvironment({ operations: undefined });
+    expect(input).not.toHaveProperty('operations');
     expect(() => parseEnvironment(input)).toThrow(
-      `Invalid configuration for environment "dev" (environments/dev.ts):\n  - operations: ${MISSING_OPERATIONS}`,
+      `Invalid configuration for environment "qa" (environments/qa.ts):\n  - operations: ${MISSING_OPERATIONS}`,
     );
     expect(MISSING_OPERATIONS).toContain('operations: { emails: [');
     expect(MISSING_OPERATIONS).toContain('operations: { topicArn: "arn:aws:sns:');
@@ -334,7 +345,7 @@ describe('config', () => {
     ['an empty object', {}, 'operations: no operations path'],
     [
       'both',
-      { emails: ['a@b.co'], topicArn: 'arn:aws:sns:ap-northeast-2:111122223333:ops' },
+      { emails: ['a@b.co'], topicArn: `arn:aws:sns:ap-northeast-2:${ACCOUNT}:ops` },
       'operations: give either emails (a topic this stack creates) or topicArn (an existing topic), not both',
     ],
     [
@@ -354,8 +365,7 @@ describe('config', () => {
   });
 
   it('accepts several addresses, each its own subscription', () => {
-    const input = copyOf(dev);
-    input.operations = { emails: ['oncall@b.co', 'lead@b.co'] };
+    const input = testEnvironment({ operations: { emails: ['oncall@b.co', 'lead@b.co'] } });
     const subscriptions = resourcesOf(synthJson(input), 'aws_sns_topic_subscription');
     expect(Object.keys(subscriptions).sort()).toEqual([
       'cloudwatch_alert_sub',

@@ -4,15 +4,29 @@ import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { bundleFunction } from '../constructs/shared/bundle';
 import { waveManifestFiles } from '../constructs/slack-notifier/wave-manifest';
-import { parseEnvironment } from '../environments';
-import { dev } from '../environments/dev';
-import { stg } from '../environments/stg';
+import { parseEnvironment } from '../environments/validate';
+import { testEnvironment } from './support/environment-builder';
 import { synthText } from './support/synth';
 
-describe.each([
-  ['dev', dev],
-  ['stg', stg],
-])('the synthesized %s stack', (_, input) => {
+/** The stack with its optional parts off, and with all of them on (trail, ECS alarms, secret ARNs, a KMS key). */
+const ENVIRONMENTS = [
+  ['qa (defaults)', testEnvironment()],
+  [
+    'qb (every optional part)',
+    testEnvironment({
+      name: 'qb',
+      accountId: '135792468024',
+      slackNotifier: {
+        managementEventsTrail: { mode: 'create' },
+        webhookSecret: 'arn:aws:secretsmanager:ap-northeast-2:135792468024:secret:qb/notifier-AbCdEf',
+        webhookSecretKmsKeyArn: 'arn:aws:kms:ap-northeast-2:135792468024:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0',
+      },
+      cloudwatch: { ecsAlarms: { services: ['api'] } },
+    }),
+  ],
+] as const;
+
+describe.each(ENVIRONMENTS)('the synthesized %s stack', (_, input) => {
   const text = synthText(input);
 
   it('holds no webhook URL or Slack token', () => {
@@ -56,18 +70,18 @@ function secretsIn(text: string, declaredAccount?: string): string[] {
 }
 
 describe('the secret scan', () => {
-  it.each([
-    ['dev', dev],
-    ['stg', stg],
-  ])('finds nothing secret, and no account but the declared one, in the synthesized %s stack', (_name, input) => {
-    const text = synthText(input);
-    expect(text).toContain(`"${input.accountId}"`);
-    expect(secretsIn(text, input.accountId)).toEqual([]);
-    expect(secretsIn(text.replace(`"${input.accountId}"`, '"999988887777"'), input.accountId)).not.toEqual([]);
-  });
+  it.each(ENVIRONMENTS)(
+    'finds nothing secret, and no account but the declared one, in the synthesized %s stack',
+    (_name, input) => {
+      const text = synthText(input);
+      expect(text).toContain(`"${input.accountId}"`);
+      expect(secretsIn(text, input.accountId)).toEqual([]);
+      expect(secretsIn(text.replace(`"${input.accountId}"`, '"999988887777"'), input.accountId)).not.toEqual([]);
+    },
+  );
 
   it.each([
-    ['slack-notifier', waveManifestFiles(parseEnvironment(dev))],
+    ['slack-notifier', waveManifestFiles(parseEnvironment(testEnvironment()))],
     ['alert-service', {}],
   ])('finds nothing secret or account-specific in the %s zip', (name, files) => {
     const entries = unzipSync(readFileSync(bundleFunction(name, files).zipPath));

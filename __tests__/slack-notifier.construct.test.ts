@@ -2,58 +2,72 @@ import { strFromU8, unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { bundleFunction } from '../constructs/shared/bundle';
 import { waveManifestFiles } from '../constructs/slack-notifier/wave-manifest';
-import { dev } from '../environments/dev';
-import type { EnvironmentInput } from '../environments';
-import { ConfigError, parseEnvironment } from '../environments';
+import type { EnvironmentInput } from '../environments/schema';
+import { ConfigError, parseEnvironment } from '../environments/validate';
+import {
+  numberedServices,
+  TEST_ACCOUNT,
+  testEnvironment,
+  testServices,
+  type Overrides,
+} from './support/environment-builder';
 import { matchesPattern, updateServiceEvent } from './support/event-pattern';
 import { decodeJsonencode, serviceTrust } from './support/jsonencode';
-import { copyOf, resourceOf, resourcesOf, synthJson, withServices } from './support/synth';
+import { resourceOf, resourcesOf, synthJson, synthNotifier } from './support/synth';
 
-const ACCOUNT = '111122223333'; // environments/dev.ts accountId
 const QUEUE_ARN = '${aws_sqs_queue.slack_notifier_alerts.arn}';
 const RULE_ARN = '${aws_cloudwatch_event_rule.slack_notifier_ecs_update_service.arn}';
 
-function withNotifier(change: (notifier: Record<string, unknown>) => void, base: EnvironmentInput = dev) {
-  const input = copyOf(base);
-  change(input.slackNotifier);
-  return input;
-}
+const withNotifier = (slackNotifier: Overrides<EnvironmentInput['slackNotifier']>) =>
+  testEnvironment({ slackNotifier });
 
-describe('slack-notifier in the dev stack', () => {
-  const json = synthJson(dev);
+describe('slack-notifier in a stack of three services', () => {
+  const json = synthJson(testEnvironment());
 
   describe('EventBridge rule', () => {
     const rule = resourceOf(json, 'aws_cloudwatch_event_rule', 'slack_notifier_ecs_update_service');
     const pattern = decodeJsonencode(rule.event_pattern);
-    const live = JSON.parse(JSON.stringify(pattern).split(ACCOUNT).join('123456789012')) as unknown;
+    const call = (role: string, account = TEST_ACCOUNT) => updateServiceEvent(role, account);
 
     it('keeps the legacy name', () => {
-      expect(rule.name).toBe('ecs-scheduler-update-service-dev');
+      expect(rule.name).toBe('ecs-scheduler-update-service-qa');
     });
 
-    it('matches CloudTrail UpdateService calls of every dev scheduler role', () => {
-      for (const svc of dev.scheduler.services) {
-        expect(matchesPattern(live, updateServiceEvent(`${svc.service}-scheduler-role-dev`))).toBe(true);
+    it('matches CloudTrail UpdateService calls of every scheduler role of the environment', () => {
+      for (const svc of testServices()) {
+        expect(matchesPattern(pattern, call(`${svc.service}-scheduler-role-qa`))).toBe(true);
       }
     });
 
-    it('does not match manual, console, CI or stg calls, nor another account', () => {
-      for (const caller of ['admin', 'github-actions-deploy', 'AWSServiceRoleForECS', 'nestjs-scheduler-role-stg']) {
-        expect(matchesPattern(live, updateServiceEvent(caller))).toBe(false);
+    it("does not match manual, console, CI or another environment's calls, nor another account", () => {
+      for (const caller of ['admin', 'github-actions-deploy', 'AWSServiceRoleForECS', 'api-scheduler-role-stg']) {
+        expect(matchesPattern(pattern, call(caller))).toBe(false);
       }
-      expect(matchesPattern(live, updateServiceEvent('nestjs-scheduler-role-dev', '999999999999'))).toBe(false);
-      const createService = updateServiceEvent('nestjs-scheduler-role-dev');
+      expect(matchesPattern(pattern, call('api-scheduler-role-qa', '999999999999'))).toBe(false);
+      const createService = call('api-scheduler-role-qa');
       createService.detail.eventName = 'CreateService';
-      expect(matchesPattern(live, createService)).toBe(false);
+      expect(matchesPattern(pattern, createService)).toBe(false);
     });
 
-    it('lists the exact role names, in one rule for 20 services, within 2,048 characters', () => {
+    it('lists the exact role names of this account, in one rule, within 2,048 characters', () => {
       expect(pattern).toMatchObject({
         source: ['aws.ecs'],
         'detail-type': ['AWS API Call via CloudTrail'],
-        detail: { eventSource: ['ecs.amazonaws.com'], eventName: ['UpdateService'] },
+        detail: {
+          eventSource: ['ecs.amazonaws.com'],
+          eventName: ['UpdateService'],
+          userIdentity: {
+            sessionContext: {
+              sessionIssuer: {
+                accountId: [TEST_ACCOUNT],
+                userName: ['api-scheduler-role-qa', 'batch-job-scheduler-role-qa', 'worker-scheduler-role-qa'],
+              },
+            },
+          },
+        },
       });
-      expect(JSON.stringify(live).length).toBeLessThanOrEqual(2048);
+      expect(Object.keys(resourcesOf(json, 'aws_cloudwatch_event_rule'))).toHaveLength(1);
+      expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
     });
 
     it('targets the queue as SendToSQS', () => {
@@ -71,7 +85,7 @@ describe('slack-notifier in the dev stack', () => {
 
     it('keeps the legacy queue name, with SSE-SQS and 4 days retention (a rollback keeps the results)', () => {
       expect(queue).toMatchObject({
-        name: 'ecs-scheduler-alerts-dev',
+        name: 'ecs-scheduler-alerts-qa',
         sqs_managed_sse_enabled: true,
         message_retention_seconds: 4 * 24 * 3600,
       });
@@ -86,7 +100,7 @@ describe('slack-notifier in the dev stack', () => {
     });
 
     it('redrives to an encrypted DLQ after 3 receives by default', () => {
-      expect(dlq).toMatchObject({ name: 'ecs-scheduler-alerts-dlq-dev', sqs_managed_sse_enabled: true });
+      expect(dlq).toMatchObject({ name: 'ecs-scheduler-alerts-dlq-qa', sqs_managed_sse_enabled: true });
       expect(decodeJsonencode(queue.redrive_policy)).toEqual({
         deadLetterTargetArn: '${aws_sqs_queue.slack_notifier_alerts_dlq.arn}',
         maxReceiveCount: 3,
@@ -136,17 +150,22 @@ describe('slack-notifier in the dev stack', () => {
   describe('event source mapping', () => {
     const esm = resourceOf(json, 'aws_lambda_event_source_mapping', 'slack_notifier_sqs_trigger');
 
-    it('reads whole waves: batch >= the 20 services, 300 s window, partial batch responses', () => {
+    it('reads whole waves: a batch of at least 10, 300 s window, partial batch responses', () => {
       expect(esm).toMatchObject({
         event_source_arn: QUEUE_ARN,
         function_name: '${aws_lambda_function.slack_notifier_slack_notifier.arn}',
-        batch_size: 40,
+        batch_size: 10,
         maximum_batching_window_in_seconds: 300,
         function_response_types: ['ReportBatchItemFailures'],
         enabled: true,
         scaling_config: { maximum_concurrency: 2 },
       });
-      expect(esm.batch_size as number).toBeGreaterThanOrEqual(dev.scheduler.services.length);
+    });
+
+    it('sizes the default batch at twice the services (20 services: 40), room for a whole wave', () => {
+      const twenty = synthJson(testEnvironment({ scheduler: { services: numberedServices(20) } }));
+      const mapping = resourceOf(twenty, 'aws_lambda_event_source_mapping', 'slack_notifier_sqs_trigger');
+      expect(mapping.batch_size).toBe(40);
     });
 
     it('is created only after the role may read the queue', () => {
@@ -155,14 +174,12 @@ describe('slack-notifier in the dev stack', () => {
 
     it('takes batch size, window, concurrency, receive count and the rollback switch from config', () => {
       const changed = synthJson(
-        withNotifier((n) => {
-          Object.assign(n, {
-            batchSize: 60,
-            batchingWindowSeconds: 120,
-            maximumConcurrency: 5,
-            maxReceiveCount: 5,
-            enabled: false,
-          });
+        withNotifier({
+          batchSize: 60,
+          batchingWindowSeconds: 120,
+          maximumConcurrency: 5,
+          maxReceiveCount: 5,
+          enabled: false,
         }),
       );
       expect(resourceOf(changed, 'aws_lambda_event_source_mapping', 'slack_notifier_sqs_trigger')).toMatchObject({
@@ -183,16 +200,16 @@ describe('slack-notifier in the dev stack', () => {
         "maxReceiveCount 3 x the queue's visibility timeout 1200 s",
       ],
     ])('rejects %j: a failing message would expire before reaching the DLQ', (change, message) => {
-      expect(() => synthJson(withNotifier((n) => Object.assign(n, change)))).toThrow(message);
-      expect(() => synthJson(withNotifier((n) => Object.assign(n, change)))).toThrow(
+      expect(() => synthJson(withNotifier(change))).toThrow(message);
+      expect(() => synthJson(withNotifier(change))).toThrow(
         /slackNotifier\.maxReceiveCount: .*expire before reaching the dead-letter queue/,
       );
     });
 
     it('rejects a batch smaller than the service list, naming the field and the fix', () => {
-      expect(() => synthJson(withNotifier((n) => (n.batchSize = 10)))).toThrow(ConfigError);
-      expect(() => synthJson(withNotifier((n) => (n.batchSize = 10)))).toThrow(
-        /slackNotifier\.batchSize: batchSize 10 is below the 20 scheduled services.*use at least 20/,
+      expect(() => synthJson(withNotifier({ batchSize: 2 }))).toThrow(ConfigError);
+      expect(() => synthJson(withNotifier({ batchSize: 2 }))).toThrow(
+        /slackNotifier\.batchSize: batchSize 2 is below the 3 scheduled services.*use at least 3/,
       );
     });
   });
@@ -202,7 +219,7 @@ describe('slack-notifier in the dev stack', () => {
 
     it('keeps the legacy function name on a current Node.js LTS runtime, bundled as a zip', () => {
       expect(fn).toMatchObject({
-        function_name: 'ecs-scheduler-slack-notifier-dev',
+        function_name: 'ecs-scheduler-slack-notifier-qa',
         runtime: 'nodejs22.x',
         handler: 'index.handler',
         role: '${aws_iam_role.slack_notifier_lambda_role.arn}',
@@ -216,11 +233,11 @@ describe('slack-notifier in the dev stack', () => {
     it('passes the secret by name, never the webhook URL', () => {
       expect(fn.environment).toEqual({
         variables: {
-          ENVIRONMENT: 'dev',
+          ENVIRONMENT: 'qa',
           TIMEZONE: 'Asia/Seoul',
-          WAVES_TABLE: 'ecs-scheduler-waves-dev',
+          WAVES_TABLE: 'ecs-scheduler-waves-qa',
           PAUSED: 'false',
-          SLACK_WEBHOOK_SECRET_ID: 'ecs-scheduler/dev/slack-webhook',
+          SLACK_WEBHOOK_SECRET_ID: 'test/qa/notifier-webhook',
           POWERTOOLS_SERVICE_NAME: 'slack-notifier',
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
@@ -233,15 +250,15 @@ describe('slack-notifier in the dev stack', () => {
         log_group: '${aws_cloudwatch_log_group.slack_notifier_lambda_logs.name}',
       });
       expect(resourceOf(json, 'aws_cloudwatch_log_group', 'slack_notifier_lambda_logs')).toMatchObject({
-        name: '/ecs-scheduler/dev/slack-notifier',
+        name: '/ecs-scheduler/qa/slack-notifier',
         retention_in_days: 30,
       });
     });
 
     it('keeps the legacy role, trusted by Lambda for this account only, with basic logging', () => {
       const role = resourceOf(json, 'aws_iam_role', 'slack_notifier_lambda_role');
-      expect(role.name).toBe('ecs-scheduler-slack-notifier-role-dev');
-      expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('lambda.amazonaws.com'));
+      expect(role.name).toBe('ecs-scheduler-slack-notifier-role-qa');
+      expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('lambda.amazonaws.com', TEST_ACCOUNT));
       expect(resourceOf(json, 'aws_iam_role_policy_attachment', 'slack_notifier_lambda_basic')).toEqual({
         role: '${aws_iam_role.slack_notifier_lambda_role.name}',
         policy_arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
@@ -250,7 +267,7 @@ describe('slack-notifier in the dev stack', () => {
 
     it('may receive, delete and read attributes of its own queue only', () => {
       const policy = resourceOf(json, 'aws_iam_role_policy', 'slack_notifier_lambda_sqs');
-      expect(policy.name).toBe('ecs-scheduler-lambda-sqs-dev');
+      expect(policy.name).toBe('ecs-scheduler-lambda-sqs-qa');
       expect(decodeJsonencode(policy.policy)).toEqual({
         Version: '2012-10-17',
         Statement: [
@@ -272,18 +289,16 @@ describe('slack-notifier in the dev stack', () => {
             Sid: 'ReadSlackWebhookSecret',
             Effect: 'Allow',
             Action: 'secretsmanager:GetSecretValue',
-            Resource: `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:ecs-scheduler/dev/slack-webhook-??????`,
+            Resource: `arn:aws:secretsmanager:ap-northeast-2:${TEST_ACCOUNT}:secret:test/qa/notifier-webhook-??????`,
           },
         ],
       });
     });
 
     it('takes a secret ARN as is, and a customer KMS key only through Secrets Manager', () => {
-      const arn = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:slack/dev-AbCdEf';
+      const arn = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:slack/qa-AbCdEf';
       const key = 'arn:aws:kms:ap-northeast-2:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
-      const changed = synthJson(
-        withNotifier((n) => Object.assign(n, { webhookSecret: arn, webhookSecretKmsKeyArn: key })),
-      );
+      const changed = synthJson(withNotifier({ webhookSecret: arn, webhookSecretKmsKeyArn: key }));
       const fnEnv = (
         resourceOf(changed, 'aws_lambda_function', 'slack_notifier_slack_notifier').environment as {
           variables: Record<string, string>;
@@ -308,7 +323,7 @@ describe('slack-notifier in the dev stack', () => {
     });
 
     it('refuses a webhook URL where the secret name belongs', () => {
-      const leaked = withNotifier((n) => (n.webhookSecret = 'https://hooks.slack.com/services/T0/B0/xyz'));
+      const leaked = withNotifier({ webhookSecret: 'https://hooks.slack.com/services/T0/B0/xyz' });
       expect(() => synthJson(leaked)).toThrow(
         /slackNotifier\.webhookSecret: webhookSecret must name a Secrets Manager secret, never the webhook URL/,
       );
@@ -322,7 +337,7 @@ describe('slack-notifier in the dev stack', () => {
 
     it('gathers results in an on-demand, encrypted table whose items expire', () => {
       expect(resourceOf(json, 'aws_dynamodb_table', 'slack_notifier_waves')).toMatchObject({
-        name: 'ecs-scheduler-waves-dev',
+        name: 'ecs-scheduler-waves-qa',
         billing_mode: 'PAY_PER_REQUEST',
         hash_key: 'pk',
         range_key: 'sk',
@@ -338,7 +353,7 @@ describe('slack-notifier in the dev stack', () => {
     it('lets the function record, claim and read waves in that table only, and keep failed closes in its DLQ', () => {
       const policy = resourceOf(json, 'aws_iam_role_policy', 'slack_notifier_lambda_waves');
       expect(policy).toMatchObject({
-        name: 'ecs-scheduler-slack-notifier-waves-dev',
+        name: 'ecs-scheduler-slack-notifier-waves-qa',
         role: '${aws_iam_role.slack_notifier_lambda_role.id}',
       });
       expect(decodeJsonencode(policy.policy)).toEqual({
@@ -359,12 +374,12 @@ describe('slack-notifier in the dev stack', () => {
     });
 
     it.each([
-      ['scale_up', 'scale-up', 'cron(20 9 ? * MON-FRI *)'],
-      ['scale_down', 'scale-down', 'cron(20 18 ? * MON-FRI *)'],
+      ['scale_up', 'scale-up', 'cron(50 8 ? * MON-FRI *)'], // 08:30 + 20 min
+      ['scale_down', 'scale-down', 'cron(35 19 ? * MON-FRI *)'], // 19:15 + 20 min
     ])('closes each %s wave 20 min after it, on its days, at the exact minute', (id, action, cron) => {
       const schedule = resourceOf(json, 'aws_scheduler_schedule', `slack_notifier_wave_deadline_${id}`);
       expect(schedule).toMatchObject({
-        name: `ecs-scheduler-${action}-deadline-dev`,
+        name: `ecs-scheduler-${action}-deadline-qa`,
         schedule_expression: cron,
         schedule_expression_timezone: 'Asia/Seoul',
         flexible_time_window: { mode: 'OFF' },
@@ -381,8 +396,8 @@ describe('slack-notifier in the dev stack', () => {
 
     it('invokes through a role trusted by Scheduler for this account, allowed only to invoke the function and keep what it could not invoke', () => {
       const role = resourceOf(json, 'aws_iam_role', 'slack_notifier_wave_deadline_role');
-      expect(role.name).toBe('ecs-scheduler-wave-deadline-role-dev');
-      expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com'));
+      expect(role.name).toBe('ecs-scheduler-wave-deadline-role-qa');
+      expect(decodeJsonencode(role.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com', TEST_ACCOUNT));
       const policy = resourceOf(json, 'aws_iam_role_policy', 'slack_notifier_wave_deadline_invoke');
       expect(policy.role).toBe('${aws_iam_role.slack_notifier_wave_deadline_role.id}');
       expect(decodeJsonencode(policy.policy)).toEqual({
@@ -411,10 +426,10 @@ describe('slack-notifier in the dev stack', () => {
     });
 
     it('takes the grace period from config', () => {
-      const changed = synthJson(withNotifier((n) => (n.waveGraceMinutes = 45)));
+      const changed = synthJson(withNotifier({ waveGraceMinutes: 45 }));
       expect(
         resourceOf(changed, 'aws_scheduler_schedule', 'slack_notifier_wave_deadline_scale_down').schedule_expression,
-      ).toBe('cron(45 18 ? * MON-FRI *)');
+      ).toBe('cron(0 20 ? * MON-FRI *)'); // 19:15 + 45 min
     });
 
     it.each([
@@ -435,34 +450,27 @@ describe('slack-notifier in the dev stack', () => {
         'slackNotifier.waveGraceMinutes: waveGraceMinutes must be 1 to 720 min',
       ],
     ])('rejects a deadline that comes too early or on the next day (%#)', (change, message) => {
-      const input = copyOf(dev);
+      const input = testEnvironment();
       change(input);
       expect(() => synthJson(input)).toThrow(message);
     });
   });
 
-  describe('at 500 services', () => {
-    const input = withServices(
-      dev,
-      Array.from({ length: 500 }, (_, i) => ({ cluster: 'c', service: `svc-${i}` })),
-    );
-    const big = synthJson(input);
+  describe('at 500 services (the module alone)', () => {
+    const input = testEnvironment({ scheduler: { services: numberedServices(500) } });
+    const big = synthNotifier(input);
     const fn = resourceOf(big, 'aws_lambda_function', 'slack_notifier_slack_notifier');
 
     it('lists every role by its exact name, over several rules within the pattern limit (caller-rules.test.ts)', () => {
       const rules = Object.values(resourcesOf(big, 'aws_cloudwatch_event_rule'));
       expect(rules.length).toBeGreaterThan(1);
-      const live = rules.map(
-        (rule) =>
-          JSON.parse(
-            JSON.stringify(decodeJsonencode(rule.event_pattern)).split(ACCOUNT).join('123456789012'),
-          ) as unknown,
-      );
-      for (const pattern of live) expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
-      const matched = (role: string) => live.some((p) => matchesPattern(p, updateServiceEvent(role)));
-      expect(matched('svc-499-scheduler-role-dev')).toBe(true);
-      expect(matched('svc-1-scheduler-role-stg')).toBe(false);
-      expect(matched('svc-500-scheduler-role-dev')).toBe(false);
+      const patterns = rules.map((rule) => decodeJsonencode(rule.event_pattern));
+      for (const pattern of patterns) expect(JSON.stringify(pattern).length).toBeLessThanOrEqual(2048);
+      const matched = (role: string) => patterns.some((p) => matchesPattern(p, updateServiceEvent(role, TEST_ACCOUNT)));
+      expect(matched('svc-001-scheduler-role-qa')).toBe(true);
+      expect(matched('svc-500-scheduler-role-qa')).toBe(true);
+      expect(matched('svc-001-scheduler-role-stg')).toBe(false);
+      expect(matched('svc-501-scheduler-role-qa')).toBe(false);
     });
 
     it("keeps the function's environment variables far below Lambda's 4 KB", () => {
@@ -478,7 +486,12 @@ describe('slack-notifier in the dev stack', () => {
         services: unknown[];
       };
       expect(manifest.services).toHaveLength(500);
-      expect(manifest.services).toContainEqual({ cluster: 'c', service: 'svc-499', upCount: 1, downCount: 0 });
+      expect(manifest.services).toContainEqual({
+        cluster: 'scale-cluster',
+        service: 'svc-500',
+        upCount: 1,
+        downCount: 0,
+      });
     });
   });
 
@@ -489,15 +502,13 @@ describe('slack-notifier in the dev stack', () => {
     });
 
     describe('created when the config says none exists', () => {
-      const created = synthJson(
-        withNotifier((n) => (n.managementEventsTrail = { mode: 'create', logExpirationDays: 30 })),
-      );
+      const created = synthJson(withNotifier({ managementEventsTrail: { mode: 'create', logExpirationDays: 30 } }));
       const bucketArn = '${aws_s3_bucket.slack_notifier_trail_bucket.arn}';
-      const trailArn = `arn:aws:cloudtrail:ap-northeast-2:${ACCOUNT}:trail/ecs-scheduler-management-events-dev`;
+      const trailArn = `arn:aws:cloudtrail:ap-northeast-2:${TEST_ACCOUNT}:trail/ecs-scheduler-management-events-qa`;
 
       it('logs write management events of this region only', () => {
         expect(resourceOf(created, 'aws_cloudtrail', 'slack_notifier_trail_management_events')).toMatchObject({
-          name: 'ecs-scheduler-management-events-dev',
+          name: 'ecs-scheduler-management-events-qa',
           s3_bucket_name: '${aws_s3_bucket.slack_notifier_trail_bucket.id}',
           is_multi_region_trail: false,
           include_global_service_events: false,
@@ -509,7 +520,7 @@ describe('slack-notifier in the dev stack', () => {
 
       it('into a private, encrypted bucket that expires the logs', () => {
         expect(resourceOf(created, 'aws_s3_bucket', 'slack_notifier_trail_bucket').bucket).toBe(
-          `ecs-scheduler-trail-dev-${ACCOUNT}`,
+          `ecs-scheduler-trail-qa-${TEST_ACCOUNT}`,
         );
         expect(
           resourceOf(created, 'aws_s3_bucket_public_access_block', 'slack_notifier_trail_public_access'),
@@ -543,7 +554,7 @@ describe('slack-notifier in the dev stack', () => {
         for (const statement of policy.Statement.slice(0, 2)) {
           expect(statement.Condition?.StringEquals?.['aws:SourceArn']).toBe(trailArn);
         }
-        expect(policy.Statement[1]).toMatchObject({ Resource: `${bucketArn}/AWSLogs/${ACCOUNT}/*` });
+        expect(policy.Statement[1]).toMatchObject({ Resource: `${bucketArn}/AWSLogs/${TEST_ACCOUNT}/*` });
       });
     });
   });

@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { strFromU8, unzipSync } from 'fflate';
 import { join, relative } from 'node:path';
 import { waveManifest } from '../constructs/slack-notifier/wave-manifest';
-import { ConfigError, parseEnvironment, type EnvironmentInput } from '../environments';
-import { dev } from '../environments/dev';
-import { stg } from '../environments/stg';
+import type { EnvironmentInput } from '../environments/schema';
+import { ConfigError, parseEnvironment } from '../environments/validate';
 import { buildApp, createApp } from '../main';
-import { copyOf, maskFunctionCode, synthJson } from './support/synth';
+import { TEST_ACCOUNT, testEnvironment } from './support/environment-builder';
+import { synthJson } from './support/synth';
+
+/** Two environments of the app, as environments/index.ts would list them. */
+const ENVIRONMENTS = [testEnvironment(), testEnvironment({ name: 'qb' })];
 
 function filesUnder(dir: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -23,22 +26,12 @@ function filesUnder(dir: string): Map<string, Buffer> {
   return files;
 }
 
-/** Runs the real app (both environments) into a fresh directory, as `cdktf synth` does. */
+/** Runs the app (both environments) into a fresh directory, as `cdktf synth` does. */
 function synthApp(): { dir: string; files: Map<string, Buffer> } {
   const dir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
-  buildApp(createApp(dir)).synth();
+  buildApp(createApp(dir), ENVIRONMENTS).synth();
   return { dir, files: filesUnder(dir) };
 }
-
-describe('stack snapshots', () => {
-  it.each([
-    ['dev', dev],
-    ['stg', stg],
-  ])('%s', (_, input) => {
-    // Function code has its own tests; a handler edit must not churn the stack snapshots.
-    expect(maskFunctionCode(synthJson(input))).toMatchSnapshot();
-  });
-});
 
 describe('the app', () => {
   const first = synthApp();
@@ -49,10 +42,10 @@ describe('the app', () => {
     const paths = [...first.files.keys()].sort();
     expect(paths.filter((path) => !path.endsWith('.zip'))).toEqual([
       'manifest.json',
-      'stacks/dev/cdk.tf.json',
-      'stacks/stg/cdk.tf.json',
+      'stacks/qa/cdk.tf.json',
+      'stacks/qb/cdk.tf.json',
     ]);
-    for (const env of ['dev', 'stg']) {
+    for (const env of ['qa', 'qb']) {
       expect(paths.filter((path) => path.startsWith(`stacks/${env}/assets/`))).toEqual([
         expect.stringMatching(
           /^stacks\/\w+\/assets\/cloudwatch_function_bundle_[0-9A-F]{8}\/[0-9A-F]{32}\/alert-service\.zip$/,
@@ -65,7 +58,8 @@ describe('the app', () => {
   });
 
   it("points each function at its zip, with source_code_hash = the zip's SHA-256 (Lambda's CodeSha256)", () => {
-    for (const env of ['dev', 'stg']) {
+    for (const input of ENVIRONMENTS) {
+      const env = input.name;
       const stack = JSON.parse(first.files.get(`stacks/${env}/cdk.tf.json`)!.toString('utf8'));
       const functions = Object.values<Record<string, string>>(stack.resource.aws_lambda_function);
       expect(functions).toHaveLength(2);
@@ -77,8 +71,7 @@ describe('the app', () => {
         if (fn.function_name!.includes('slack-notifier')) {
           // The notifier carries its environment's wave manifest: the services each wave expects.
           expect(Object.keys(files)).toEqual(['index.js', 'wave-manifest.json']);
-          const config = env === 'dev' ? parseEnvironment(dev) : parseEnvironment(stg);
-          expect(JSON.parse(strFromU8(files['wave-manifest.json']!))).toEqual(waveManifest(config));
+          expect(JSON.parse(strFromU8(files['wave-manifest.json']!))).toEqual(waveManifest(parseEnvironment(input)));
         } else {
           expect(Object.keys(files)).toEqual(['index.js']);
         }
@@ -100,18 +93,18 @@ describe('the app', () => {
     }
   });
 
-  it('declares the legacy HCP Terraform workspace, the AWS provider and the Terraform version', () => {
-    const stack = JSON.parse(first.files.get('stacks/dev/cdk.tf.json')!.toString('utf8'));
+  it('declares the configured HCP Terraform workspace, the AWS provider and the Terraform version', () => {
+    const stack = JSON.parse(first.files.get('stacks/qb/cdk.tf.json')!.toString('utf8'));
     expect(stack.terraform).toEqual({
-      cloud: { organization: 'ott-platform', workspaces: { name: 'ecs-scheduler-dev' } },
+      cloud: { organization: 'test-org', workspaces: { name: 'scheduler-qb' } },
       required_providers: { aws: { source: 'aws', version: '5.100.0' } },
       required_version: '>= 1.7.0',
     });
     expect(stack.provider.aws).toEqual([
       {
         region: 'ap-northeast-2',
-        allowed_account_ids: ['111122223333'],
-        default_tags: [{ tags: { Project: 'ecs-scheduler', Environment: 'dev', ManagedBy: 'cdktf' } }],
+        allowed_account_ids: [TEST_ACCOUNT],
+        default_tags: [{ tags: { Project: 'scheduler-test', Environment: 'qb' } }],
       },
     ]);
   });
@@ -121,11 +114,12 @@ describe('a bad config', () => {
   it('stops the app before it writes any stack', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
     try {
-      const bad = copyOf(dev);
-      bad.scheduler.flexibleWindowMinutes = 75;
+      const bad = testEnvironment({ scheduler: { flexibleWindowMinutes: 75 } });
       // As main.ts does: build, then synth. The bad environment comes second, so a check that
-      // ran per stack would already have written dev.
-      expect(() => buildApp(createApp(dir), [stg, bad]).synth()).toThrow(ConfigError);
+      // ran per stack would already have written the first.
+      const build = () => buildApp(createApp(dir), [testEnvironment({ name: 'qb' }), bad]).synth();
+      expect(build).toThrow(ConfigError);
+      expect(build).toThrow(/environment "qa".*\n {2}- scheduler\.flexibleWindowMinutes: .* 0 \(exact time\) to 60/);
       expect([...filesUnder(dir).keys()]).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -135,19 +129,19 @@ describe('a bad config', () => {
 
 describe('backend and provider options', () => {
   function withTop(change: Partial<EnvironmentInput>): EnvironmentInput {
-    return { ...copyOf(dev), ...change };
+    return { ...testEnvironment(), ...change };
   }
 
   it('S3 with S3-native locking when no DynamoDB table is given', () => {
     const json = synthJson(
       withTop({
-        backend: { type: 's3', bucket: 'ott-tfstate', key: 'ecs-scheduler/dev.tfstate', region: 'ap-northeast-2' },
+        backend: { type: 's3', bucket: 'qa-tfstate', key: 'scheduler/qa.tfstate', region: 'ap-northeast-2' },
       }),
     );
     expect(json.terraform.backend).toEqual({
       s3: {
-        bucket: 'ott-tfstate',
-        key: 'ecs-scheduler/dev.tfstate',
+        bucket: 'qa-tfstate',
+        key: 'scheduler/qa.tfstate',
         region: 'ap-northeast-2',
         encrypt: true,
         use_lockfile: true,
@@ -160,11 +154,11 @@ describe('backend and provider options', () => {
   it('S3 with a DynamoDB lock table', () => {
     const json = synthJson(
       withTop({
-        backend: { type: 's3', bucket: 'ott-tfstate', key: 'k', region: 'ap-northeast-2', dynamodbTable: 'tf-locks' },
+        backend: { type: 's3', bucket: 'qa-tfstate', key: 'k', region: 'ap-northeast-2', dynamodbTable: 'tf-locks' },
       }),
     );
     expect(json.terraform.backend).toEqual({
-      s3: { bucket: 'ott-tfstate', key: 'k', region: 'ap-northeast-2', encrypt: true, dynamodb_table: 'tf-locks' },
+      s3: { bucket: 'qa-tfstate', key: 'k', region: 'ap-northeast-2', encrypt: true, dynamodb_table: 'tf-locks' },
     });
     expect(json.terraform.required_version).toBe('>= 1.7.0');
   });
@@ -172,13 +166,13 @@ describe('backend and provider options', () => {
   it('HCP Terraform on a custom hostname', () => {
     const json = synthJson(
       withTop({
-        backend: { type: 'cloud', organization: 'acme', workspace: 'ecs-scheduler-dev', hostname: 'tfe.acme.internal' },
+        backend: { type: 'cloud', organization: 'acme', workspace: 'scheduler-qa', hostname: 'tfe.acme.internal' },
       }),
     );
     expect(json.terraform.cloud).toEqual({
       hostname: 'tfe.acme.internal',
       organization: 'acme',
-      workspaces: { name: 'ecs-scheduler-dev' },
+      workspaces: { name: 'scheduler-qa' },
     });
   });
 
@@ -186,7 +180,7 @@ describe('backend and provider options', () => {
     const json = synthJson(withTop({ accountId: '444455556666' }));
     expect(json.provider.aws[0]).toMatchObject({ allowed_account_ids: ['444455556666'] });
     const text = JSON.stringify(json);
-    expect(text).not.toContain('111122223333');
+    expect(text).not.toContain(TEST_ACCOUNT);
     expect(text).toContain('arn:aws:ecs:ap-northeast-2:444455556666:service/');
     expect(json).not.toHaveProperty('data.aws_caller_identity');
   });

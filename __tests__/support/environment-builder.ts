@@ -26,9 +26,12 @@ export function testServices(environment = 'qa'): ServiceInput[] {
   ];
 }
 
-/** `count` services `svc-001`, `svc-002`, ... in one cluster (for scale tests). */
-export function numberedServices(count: number, cluster = 'scale-cluster'): ServiceInput[] {
-  return Array.from({ length: count }, (_, i) => ({ cluster, service: `svc-${String(i + 1).padStart(3, '0')}` }));
+/**
+ * `count` services `svc-001`, `svc-002`, ... in one cluster (for scale tests); `prefix` replaces
+ * `svc` where the length of the names matters (`prefix-001`, ...).
+ */
+export function numberedServices(count: number, cluster = 'scale-cluster', prefix = 'svc'): ServiceInput[] {
+  return Array.from({ length: count }, (_, i) => ({ cluster, service: `${prefix}-${String(i + 1).padStart(3, '0')}` }));
 }
 
 function baseEnvironment(name: string): EnvironmentInput {

@@ -1,14 +1,22 @@
 // Evaluates the synthesized IAM with a real policy evaluator (@cloud-copilot/iam-simulate): the stack's
-// `${...}` references are replaced by the concrete ARNs and names they stand for, in one account.
+// `${...}` references are replaced by the concrete ARNs and names they stand for, in the stack's own
+// account and region (its provider's `allowed_account_ids` and `region`).
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { decodeJsonencode } from './jsonencode';
 import type { TerraformJson } from './synth';
 
-export const ACCOUNT = '111122223333';
 /** A config value as text (they are strings in the stack; anything else shows as JSON). */
 const str = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+/** An account no test environment declares. */
 export const OTHER_ACCOUNT = '444455556666';
-export const REGION = 'ap-northeast-2';
+
+/** The account and region the stack is pinned to (its AWS provider). */
+export function scopeOf(stack: TerraformJson): { account: string; region: string } {
+  const provider = stack.provider.aws[0] as { allowed_account_ids?: string[]; region?: string } | undefined;
+  const account = provider?.allowed_account_ids?.[0];
+  if (!account || !provider?.region) throw new Error('the stack declares no AWS provider account and region');
+  return { account, region: provider.region };
+}
 
 export interface PolicyDocument {
   Version: string;
@@ -35,16 +43,17 @@ export const BASIC_EXECUTION_POLICY: PolicyDocument = {
   ],
 };
 
-const arnOf: Record<string, (r: Record<string, unknown>, id: string) => string> = {
-  aws_sqs_queue: (r) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${String(r.name)}`,
-  aws_cloudwatch_event_rule: (r) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${String(r.name)}`,
-  aws_iam_role: (r) => `arn:aws:iam::${ACCOUNT}:role/${String(r.name)}`,
-  aws_dynamodb_table: (r) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${String(r.name)}`,
-  aws_lambda_function: (r) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${String(r.function_name)}`,
-  aws_sns_topic: (r) => `arn:aws:sns:${REGION}:${ACCOUNT}:${String(r.name)}`,
-  aws_kms_key: (_r, id) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}`,
+type Scope = { account: string; region: string };
+const arnOf: Record<string, (r: Record<string, unknown>, id: string, at: Scope) => string> = {
+  aws_sqs_queue: (r, _id, at) => `arn:aws:sqs:${at.region}:${at.account}:${String(r.name)}`,
+  aws_cloudwatch_event_rule: (r, _id, at) => `arn:aws:events:${at.region}:${at.account}:rule/${String(r.name)}`,
+  aws_iam_role: (r, _id, at) => `arn:aws:iam::${at.account}:role/${String(r.name)}`,
+  aws_dynamodb_table: (r, _id, at) => `arn:aws:dynamodb:${at.region}:${at.account}:table/${String(r.name)}`,
+  aws_lambda_function: (r, _id, at) => `arn:aws:lambda:${at.region}:${at.account}:function:${String(r.function_name)}`,
+  aws_sns_topic: (r, _id, at) => `arn:aws:sns:${at.region}:${at.account}:${String(r.name)}`,
+  aws_kms_key: (_r, id, at) => `arn:aws:kms:${at.region}:${at.account}:key/${id}`,
   aws_s3_bucket: (r) => `arn:aws:s3:::${String(r.bucket)}`,
-  aws_cloudtrail: (r) => `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${String(r.name)}`,
+  aws_cloudtrail: (r, _id, at) => `arn:aws:cloudtrail:${at.region}:${at.account}:trail/${String(r.name)}`,
 };
 
 /** What `${<type>.<id>.<attribute>}` evaluates to. */
@@ -52,9 +61,10 @@ function referenceValue(stack: TerraformJson, reference: string): string {
   const [type, id, attribute] = reference.split('.');
   const resource = stack.resource[type!]?.[id!];
   if (!resource) throw new Error(`\${${reference}}: no such resource in the stack`);
-  if (attribute === 'arn' && arnOf[type!]) return arnOf[type!]!(resource, id!);
+  if (attribute === 'arn' && arnOf[type!]) return arnOf[type!]!(resource, id!, scopeOf(stack));
   if (attribute === 'url' || (attribute === 'id' && type === 'aws_sqs_queue')) {
-    return `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${String(resource.name)}`;
+    const { account, region } = scopeOf(stack);
+    return `https://sqs.${region}.amazonaws.com/${account}/${String(resource.name)}`;
   }
   if (attribute === 'id' || attribute === 'name') return str(resource.name ?? resource.function_name ?? id);
   if (attribute === 'function_name') return String(resource.function_name);
@@ -113,6 +123,7 @@ export function resourcePolicyOf(stack: TerraformJson, type: string, id: string)
 export function lambdaPermissionPolicy(stack: TerraformJson, id: string): PolicyDocument {
   const p = concrete(stack, stack.resource.aws_lambda_permission?.[id] ?? {});
   const functionName = String(p.function_name);
+  const { account, region } = scopeOf(stack);
   return {
     Version: '2012-10-17',
     Statement: [
@@ -121,7 +132,7 @@ export function lambdaPermissionPolicy(stack: TerraformJson, id: string): Policy
         Effect: 'Allow',
         Principal: { Service: String(p.principal) },
         Action: String(p.action),
-        Resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
+        Resource: `arn:aws:lambda:${region}:${account}:function:${functionName}`,
         ...(p.source_arn ? { Condition: { ArnLike: { 'aws:SourceArn': str(p.source_arn) } } } : {}),
       },
     ],
@@ -137,8 +148,15 @@ export interface Request {
   context?: Record<string, string>;
   identityPolicies?: { name: string; policy: PolicyDocument }[];
   resourcePolicy?: PolicyDocument;
-  /** The account owning the resource (default: this one). */
+  /** The account owning the resource (default: the one in its ARN). */
   resourceAccount?: string;
+}
+
+/** The account field of an ARN; throws for an ARN without one (S3), which needs `resourceAccount`. */
+function accountInArn(arn: string): string {
+  const account = arn.split(':')[4];
+  if (!account || !/^\d{12}$/.test(account)) throw new Error(`${arn} names no account: give resourceAccount`);
+  return account;
 }
 
 /** Runs one request through the evaluator; an invalid request or policy fails the test. */
@@ -148,7 +166,7 @@ export async function decide(request: Request): Promise<Decision> {
       request: {
         principal: request.principal,
         action: request.action,
-        resource: { resource: request.resource, accountId: request.resourceAccount ?? ACCOUNT },
+        resource: { resource: request.resource, accountId: request.resourceAccount ?? accountInArn(request.resource) },
         contextVariables: request.context ?? {},
       },
       identityPolicies: request.identityPolicies ?? [],
@@ -205,6 +223,7 @@ const asList = (v: string | string[] | undefined): string[] => (v === undefined 
 
 /** Who may do what, per role of a stack, as a Markdown table (help/security.md); scheduler roles once. */
 export function permissionTable(stack: TerraformJson, environment: string): string {
+  const { account } = scopeOf(stack);
   const roles = Object.entries(stack.resource.aws_iam_role ?? {});
   const schedulers = roles.filter(([, r]) => String(r.name).endsWith(`-scheduler-role-${environment}`));
   const sample = schedulers[0];
@@ -227,7 +246,7 @@ export function permissionTable(stack: TerraformJson, environment: string): stri
       id === sample?.[0]
         ? `each of the ${schedulers.length} \`<svc>-scheduler-role-${environment}\``
         : `\`${String(role.name)}\``;
-    return `| ${name} | ${trusted} (account ${'<account>'} only) | ${grants.map((g) => generic(g).replaceAll(ACCOUNT, '<account>')).join('<br>')} |`;
+    return `| ${name} | ${trusted} (account ${'<account>'} only) | ${grants.map((g) => generic(g).replaceAll(account, '<account>')).join('<br>')} |`;
   });
   return ['| Role | Assumed by | Allowed |', '|---|---|---|', ...rows].join('\n');
 }
@@ -289,6 +308,6 @@ export function resourcePolicyTable(stack: TerraformJson): string {
   return [
     '| Resource | Principal | Allowed | Only when |',
     '|---|---|---|---|',
-    ...[...rows, ...lambda, ...subscriptions].map((row) => row.replaceAll(ACCOUNT, '<account>')),
+    ...[...rows, ...lambda, ...subscriptions].map((row) => row.replaceAll(scopeOf(stack).account, '<account>')),
   ].join('\n');
 }

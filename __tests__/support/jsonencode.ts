@@ -31,8 +31,8 @@ export function decodeJsonencode(expression: unknown): unknown {
   return JSON.parse(json);
 }
 
-/** The trust policy `serviceTrustPolicy` writes, decoded: `service` may assume the role for this account only. */
-export function serviceTrust(service: string): unknown {
+/** The trust policy `serviceTrustPolicy` writes, decoded: `service` may assume the role for `account` only. */
+export function serviceTrust(service: string, account: string): unknown {
   return {
     Version: '2012-10-17',
     Statement: [
@@ -40,7 +40,7 @@ export function serviceTrust(service: string): unknown {
         Effect: 'Allow',
         Principal: { Service: service },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+        Condition: { StringEquals: { 'aws:SourceAccount': account } },
       },
     ],
   };

@@ -1,7 +1,14 @@
-// Synthesizes one environment stack in memory and returns its Terraform JSON.
-import { Testing } from 'cdktf';
+// Synthesizes one environment stack in memory and returns its Terraform JSON; or, for tests of one
+// module at scale, a stack holding only that module.
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
+import { EcsScheduler } from '../../constructs/ecs-scheduler';
 import { EnvironmentStack } from '../../constructs/environment-stack';
-import { parseEnvironment, type EnvironmentInput } from '../../environments';
+import type { AccountScope } from '../../constructs/shared/arn';
+import { SlackNotifier } from '../../constructs/slack-notifier';
+import type { EnvironmentConfig, EnvironmentInput } from '../../environments/schema';
+import { parseEnvironment } from '../../environments/validate';
+import { schedulerResourceNames } from '../../shared/scheduler-names';
 
 export interface TerraformJson {
   terraform: Record<string, unknown>;
@@ -20,6 +27,42 @@ export function synthText(input: EnvironmentInput): string {
 
 export function synthJson(input: EnvironmentInput): TerraformJson {
   return JSON.parse(synthText(input)) as TerraformJson;
+}
+
+/** A stack of the AWS provider and one module, built as EnvironmentStack builds it (same logical IDs). */
+function moduleStack(
+  input: EnvironmentInput,
+  build: (stack: TerraformStack, config: EnvironmentConfig, account: AccountScope) => void,
+): TerraformJson {
+  const config = parseEnvironment(input);
+  const stack = new TerraformStack(Testing.app(), config.name);
+  new AwsProvider(stack, 'aws', { region: config.region, allowedAccountIds: [config.accountId] });
+  build(stack, config, { region: config.region, accountId: config.accountId });
+  return JSON.parse(Testing.synth(stack)) as TerraformJson;
+}
+
+/** Only the ecs-scheduler module of the environment: its roles, policies and schedules. */
+export function synthScheduler(input: EnvironmentInput): TerraformJson {
+  return moduleStack(input, (stack, config, account) => {
+    new EcsScheduler(stack, 'ecs_scheduler', { environment: config.name, account, scheduler: config.scheduler });
+  });
+}
+
+/**
+ * Only the slack-notifier module of the environment, admitting the role names the ecs-scheduler
+ * module gives its services; failures go to a fixed operations topic ARN, `<env>-operations`.
+ */
+export function synthNotifier(input: EnvironmentInput): TerraformJson {
+  return moduleStack(input, (stack, config, account) => {
+    new SlackNotifier(stack, 'slack_notifier', {
+      config,
+      account,
+      schedulerRoleNames: config.scheduler.services.map(
+        (s) => schedulerResourceNames(s.resourceName, config.name).role,
+      ),
+      operationsTopicArn: `arn:aws:sns:${account.region}:${account.accountId}:${config.name}-operations`,
+    });
+  });
 }
 
 /** All resources of one type, keyed by logical ID. */
