@@ -365,7 +365,7 @@ describe('wildcards', () => {
   });
 });
 
-// help/security.md's tables come from these (scripts/security-table.ts); that the document holds the
+// help/security.md's tables come from these (npm run docs, scripts/docs/generated.ts); that the document holds the
 // live stack's tables is a live-config check, not this test's.
 describe('the permission tables', () => {
   it('list each role once (the scheduler roles as one row), with the account written <account>', () => {

@@ -1,21 +1,25 @@
 // The parts of help/ generated from the shipped environments: rewritten by `npm run docs` (and by
 // `npm run test:update`), compared by the live-config checks. Never edit them by hand.
-import type { EnvironmentConfig } from '../../environments/schema';
+import type { EnvironmentConfig, EnvironmentInput } from '../../environments/schema';
+import { parseEnvironment } from '../../environments/validate';
 import { schedulePreview } from '../schedule/preview';
 import { renderMarkdown } from '../schedule/render';
+import { permissionTable, resourcePolicyTable } from '../../__tests__/support/iam';
+import { synthJson } from '../../__tests__/support/synth';
 
 export interface GeneratedDoc {
   /** Path from the project root. */
   file: string;
-  /** The whole file's text. */
-  render: (environments: EnvironmentConfig[]) => string;
+  /** The file as it must read, given the shipped environments and the file's current text. */
+  render: (environments: EnvironmentInput[], current: string) => string;
 }
 
 /** The sample week help/schedule.md shows (a Monday, 00:00 UTC), fixed so that the file changes only with the config. */
 export const SAMPLE_WEEK = new Date('2026-11-23T00:00:00Z');
 
-function schedules(environments: EnvironmentConfig[]): string {
-  const sections = environments.map((config) =>
+function schedules(inputs: EnvironmentInput[]): string {
+  const configs: EnvironmentConfig[] = inputs.map((input) => parseEnvironment(input));
+  const sections = configs.map((config) =>
     renderMarkdown(schedulePreview(config, SAMPLE_WEEK, 7))
       .replace(/^#/gm, '##') // each environment's headings one level down
       .trimEnd(),
@@ -30,4 +34,25 @@ function schedules(environments: EnvironmentConfig[]): string {
   ].join('\n');
 }
 
-export const GENERATED_DOCS: GeneratedDoc[] = [{ file: 'help/schedule.md', render: schedules }];
+/** Replaces the text between `<!-- generated: <name> -->` and `<!-- end generated -->`. */
+function replaceBlock(text: string, name: string, content: string): string {
+  const start = `<!-- generated: ${name} -->\n`;
+  const from = text.indexOf(start);
+  const to = text.indexOf('\n<!-- end generated -->', from);
+  if (from < 0 || to < 0) throw new Error(`no block "<!-- generated: ${name} -->" ... "<!-- end generated -->"`);
+  return text.slice(0, from + start.length) + content + text.slice(to);
+}
+
+/** help/security.md's two tables, from the first environment's stack (the others differ only in names). */
+function securityTables(inputs: EnvironmentInput[], current: string): string {
+  const [first] = inputs;
+  if (!first) return current;
+  const stack = synthJson(first);
+  const roles = replaceBlock(current, 'npm run docs (roles)', permissionTable(stack, first.name));
+  return replaceBlock(roles, 'npm run docs (resources)', resourcePolicyTable(stack));
+}
+
+export const GENERATED_DOCS: GeneratedDoc[] = [
+  { file: 'help/schedule.md', render: schedules },
+  { file: 'help/security.md', render: securityTables },
+];
