@@ -1,6 +1,6 @@
 // The environment the slack-notifier fixtures were written for (__tests__/fixtures/README.md), built by
 // the test: their 20 services, scale-up 09:00 and scale-down 18:00 Asia/Seoul on weekdays. Tests that
-// feed those fixtures to the function use it instead of environments/dev.ts.
+// feed those fixtures to the function use it, never the shipped dev environment.
 import type { EnvironmentInput, ServiceInput } from '../../environments';
 import { testEnvironment } from './environment-builder';
 
