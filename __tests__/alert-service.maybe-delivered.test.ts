@@ -4,13 +4,13 @@
 // the local Slack; the table and its IAM checked in the synthesized stack.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSEvent } from 'aws-lambda';
-import { dev } from '../environments/dev';
 import { AlertDeliveryError, createHandler, type HandlerDeps } from '../functions/alert-service/handler';
 import { MAY_REPEAT_NOTE } from '../functions/shared/repeat-note';
 import { fixedWebhookUrl } from '../functions/shared/webhook-url';
 import { startLocalDeliveriesTable, type LocalWaveTable } from '../scripts/local-wave-table';
 import { fakeContext, fixture } from './support/alert-service';
 import { crashAt } from './support/crash';
+import { testEnvironment } from './support/environment-builder';
 import { capturing } from './support/lambda';
 import { decodeJsonencode } from './support/jsonencode';
 import { type FakeSlack, startFakeSlack } from './support/slack-server';
@@ -109,12 +109,12 @@ it('the deliveries table unreachable: the alarm is still posted (availability fi
   expect(output.text()).toContain('Delivery record unavailable; posting without it (a retry may repeat this alarm)');
 });
 
-describe('in the synthesized dev stack', () => {
-  const json = synthJson(dev);
+describe('in the synthesized stack', () => {
+  const json = synthJson(testEnvironment({ name: 'qa', cloudwatch: { team: 'qteam' } }));
 
   it('a deliveries table keyed by SNS MessageId, with TTL and encryption', () => {
     expect(resourceOf(json, 'aws_dynamodb_table', 'cloudwatch_alert_deliveries')).toMatchObject({
-      name: 'ott-alert-deliveries-dev',
+      name: 'qteam-alert-deliveries-qa',
       billing_mode: 'PAY_PER_REQUEST',
       hash_key: 'messageId',
       attribute: [{ name: 'messageId', type: 'S' }],
@@ -141,7 +141,7 @@ describe('in the synthesized dev stack', () => {
       environment: { variables: Record<string, string> };
       depends_on: string[];
     };
-    expect(fn.environment.variables.DELIVERIES_TABLE).toBe('ott-alert-deliveries-dev');
+    expect(fn.environment.variables.DELIVERIES_TABLE).toBe('qteam-alert-deliveries-qa');
     expect(fn.depends_on).toContain('aws_iam_role_policy.cloudwatch_alert_deliveries_policy');
   });
 });

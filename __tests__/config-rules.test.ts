@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadEnvironments, parseEnvironment, type EnvironmentInput } from '../environments';
-import { dev } from '../environments/dev';
-import { stg } from '../environments/stg';
+import { numberedServices, TEST_ACCOUNT, testEnvironment } from './support/environment-builder';
 
 type Service = Record<string, unknown>;
 interface Env {
@@ -13,10 +12,16 @@ interface Env {
   cloudwatch: Record<string, unknown> & { ecsAlarms: { services: string[] }; aurora: Record<string, unknown> };
   operations: { emails?: string[]; topicArn?: string };
 }
-const SUBSCRIPTION = 'arn:aws:sns:ap-northeast-2:111122223333:ott-db-alarm-topic:0b9f2c1e-7d3a-4e5b-9c8d-7a6b5c4d3e2f';
 
-function changed(change: (env: Env) => void, base: EnvironmentInput = dev): EnvironmentInput {
-  const env = structuredClone(base) as unknown as Env;
+/**
+ * The environment each row breaks: "qa" (testEnvironment) with services `api` [0] and `worker` [1] in
+ * apps-qa and the singleton `batch-job` [2] in batch-qa, team "qteam", and ECS alarms on api and worker.
+ */
+const base = (name = 'qa') => testEnvironment({ name, cloudwatch: { ecsAlarms: { services: ['api', 'worker'] } } });
+const SUBSCRIPTION = `arn:aws:sns:ap-northeast-2:${TEST_ACCOUNT}:qteam-db-alarm-topic:0b9f2c1e-7d3a-4e5b-9c8d-7a6b5c4d3e2f`;
+
+function changed(change: (env: Env) => void, input: EnvironmentInput = base()): EnvironmentInput {
+  const env = structuredClone(input) as unknown as Env;
   change(env);
   return env as unknown as EnvironmentInput;
 }
@@ -41,55 +46,63 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
   [
     'An ECS service (`cluster/service`) is scheduled once',
     parse((e) => e.scheduler.services.push({ ...e.scheduler.services[0], resourceName: 'other' })),
-    'scheduler.services[20] (service "nestjs").resourceName: terraform-study-dev-cluster/nestjs is already scheduled by services[0]; two schedule pairs would race on one ECS service. List each service once',
+    'scheduler.services[3] (service "api").resourceName: apps-qa/api is already scheduled by services[0]; two schedule pairs would race on one ECS service. List each service once',
   ],
   [
     'A resource name is used once, even across clusters',
-    parse((e) => e.scheduler.services.push({ cluster: 'another', service: 'nestjs' })),
-    'scheduler.services[20] (service "nestjs").service: "nestjs" is already used by services[0] (in another cluster); IAM role and schedule names must be unique per environment. Give one of them a distinct "resourceName"',
+    parse((e) => e.scheduler.services.push({ cluster: 'another', service: 'api' })),
+    'scheduler.services[3] (service "api").service: "api" is already used by services[0] (in another cluster); IAM role and schedule names must be unique per environment. Give one of them a distinct "resourceName"',
   ],
   [
     'No two resource names differ only in case or in `-` versus `_` (IAM names ignore case; both give one Terraform address)',
-    parse((e) => e.scheduler.services.push({ cluster: 'another', service: 'Python_API' })),
-    'scheduler.services[20] (service "Python_API").service: "Python_API" and "python-api" (services[1]) would get the same IAM role name or Terraform address (AWS names ignore case; "-" and "_" give the same address). Give one of them a distinct "resourceName"',
+    parse((e) => e.scheduler.services.push({ cluster: 'another', service: 'Batch_Job' })),
+    'scheduler.services[3] (service "Batch_Job").service: "Batch_Job" and "batch-job" (services[2]) would get the same IAM role name or Terraform address (AWS names ignore case; "-" and "_" give the same address). Give one of them a distinct "resourceName"',
   ],
   [
     'Every generated name fits its AWS limit (table below)',
     parse((e) => e.scheduler.services.push({ cluster: 'c', service: 'a'.repeat(50) })),
-    `scheduler.services[20] (service "${'a'.repeat(50)}").service: generated IAM role name "${'a'.repeat(50)}-scheduler-role-dev" is 69 characters; AWS allows 64. Set "resourceName" to a shorter name for this service's scheduler resources`,
+    `scheduler.services[3] (service "${'a'.repeat(50)}").service: generated IAM role name "${'a'.repeat(50)}-scheduler-role-qa" is 68 characters; AWS allows 64. Set "resourceName" to a shorter name for this service's scheduler resources`,
   ],
   [
     'A singleton has `upCount` at most 1',
-    parse((e) => (e.scheduler.services[18]!.upCount = 2)),
-    'scheduler.services[18] (service "fileflow-scheduler-download").upCount: a singleton service never runs more than one task, but upCount is 2; set upCount to 1 or remove "singleton: true"',
+    parse((e) => (e.scheduler.services[2]!.upCount = 2)),
+    'scheduler.services[2] (service "batch-job").upCount: a singleton service never runs more than one task, but upCount is 2; set upCount to 1 or remove "singleton: true"',
   ],
   [
     '`downCount` is not above `upCount`',
     parse((e) => (e.scheduler.services[0]!.downCount = 2)),
-    'scheduler.services[0] (service "nestjs").downCount: downCount (2) is above upCount (1); scaling down must not add tasks',
+    'scheduler.services[0] (service "api").downCount: downCount (2) is above upCount (1); scaling down must not add tasks',
   ],
   [
     'The resource name starts with a letter (Terraform addresses are derived from it)',
     parse((e) => e.scheduler.services.push({ cluster: 'c', service: '9lives' })),
-    'scheduler.services[20] (service "9lives").service: Terraform addresses are derived from the service name and must start with a letter; set "resourceName" to a name that does',
+    'scheduler.services[3] (service "9lives").service: Terraform addresses are derived from the service name and must start with a letter; set "resourceName" to a name that does',
   ],
   [
     'Scale-up and scale-down are not at the same time on a shared day',
-    parse((e) => (e.scheduler.scaleDown = { time: '09:00', weekdays: 'MON' })),
-    'scheduler.scaleDown.time: scale-up and scale-down both run at 09:00 on the same days; give them different times',
+    parse((e) => {
+      e.scheduler.scaleUp = { time: '10:00', weekdays: 'MON-FRI' };
+      e.scheduler.scaleDown = { time: '10:00', weekdays: 'MON' };
+    }),
+    'scheduler.scaleDown.time: scale-up and scale-down both run at 10:00 on the same days; give them different times',
   ],
   [
     'Retry age plus flexible window stays below the gap between the two times (the shorter way round the clock)',
     parse((e) => {
+      e.scheduler.scaleUp = { time: '09:00', weekdays: 'MON-FRI' };
       e.scheduler.scaleDown = { time: '10:00', weekdays: 'MON-FRI' };
+      e.scheduler.flexibleWindowMinutes = 5;
       e.scheduler.retry = { maximumEventAgeMinutes: 60, maximumRetryAttempts: 3 };
     }),
     'scheduler.retry.maximumEventAgeMinutes: retries (60 min) plus the flexible window (5 min) reach 65 min, but scale-up and scale-down are only 60 min apart; a late retry could undo the other action. Keep the sum below 60',
   ],
   [
     '`slackNotifier.batchSize` is at least the number of services',
-    parse((e) => (e.slackNotifier.batchSize = 10)),
-    'slackNotifier.batchSize: batchSize 10 is below the 20 scheduled services, so every scaling wave would take several invocations to gather; use at least 20 or leave it out (default 40)',
+    parse((e) => {
+      e.scheduler.services.push(...numberedServices(5)); // 8 services: the default is twice that
+      e.slackNotifier.batchSize = 4;
+    }),
+    'slackNotifier.batchSize: batchSize 4 is below the 8 scheduled services, so every scaling wave would take several invocations to gather; use at least 8 or leave it out (default 16)',
   ],
   [
     "`slackNotifier.maxReceiveCount` x the queue's visibility timeout (6 x `functionTimeoutSeconds` + `batchingWindowSeconds`) stays below the queue's retention (`queueRetentionHours`), so a failing message reaches the DLQ instead of expiring",
@@ -98,7 +111,10 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
   ],
   [
     "`slackNotifier.waveGraceMinutes` is at least the flexible window + the batching window (rounded up to minutes) + 5 min of CloudTrail delay, so a wave's calls can arrive before its deadline",
-    parse((e) => (e.slackNotifier.waveGraceMinutes = 6)),
+    parse((e) => {
+      e.scheduler.flexibleWindowMinutes = 5;
+      e.slackNotifier.waveGraceMinutes = 6;
+    }),
     'slackNotifier.waveGraceMinutes: waveGraceMinutes 6 is shorter than the flexible window (5 min) + the batching window (5 min) + 5 min of CloudTrail delay = 15 min: waves would be closed before their results arrive. Use at least 15',
   ],
   [
@@ -109,7 +125,7 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
   [
     '`cloudwatch.ecsAlarms.services` names scheduled services, each once',
     parse((e) => e.cloudwatch.ecsAlarms.services.push('nope')),
-    'cloudwatch.ecsAlarms.services[3]: "nope" is not a scheduled service; name one of scheduler.services (its resourceName), whose cluster the alarm uses',
+    'cloudwatch.ecsAlarms.services[2]: "nope" is not a scheduled service; name one of scheduler.services (its resourceName), whose cluster the alarm uses',
   ],
   [
     '`datapointsToAlarm` is at most `evaluationPeriods`',
@@ -118,8 +134,8 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
   ],
   [
     'Each legacy module is taken over by one service',
-    parse((e) => (e.scheduler.services[1]!.legacyModule = 'nestjs_scheduler')),
-    'scheduler.services[1] (service "python-api").legacyModule: legacy module "module.nestjs_scheduler" is already taken over by services[0]; give each service the legacy module call that managed it ("legacyModule")',
+    parse((e) => (e.scheduler.services[1]!.legacyModule = 'api_scheduler')),
+    'scheduler.services[1] (service "worker").legacyModule: legacy module "module.api_scheduler" is already taken over by services[0]; give each service the legacy module call that managed it ("legacyModule")',
   ],
   [
     '`cloudwatch.adoptLegacy` needs `legacyNames: true`',
@@ -133,14 +149,14 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
     '`cloudwatch.adoptLegacy.subscriptionArn` is a subscription of the legacy topic, in this region',
     parse((e) => {
       adopting(e);
-      e.cloudwatch.adoptLegacy = { subscriptionArn: SUBSCRIPTION.replace('ott-db', 'x-db') };
+      e.cloudwatch.adoptLegacy = { subscriptionArn: SUBSCRIPTION.replace('qteam-db', 'x-db') };
     }),
-    'cloudwatch.adoptLegacy.subscriptionArn: subscriptionArn belongs to topic "x-db-alarm-topic", not to "ott-db-alarm-topic" (team "ott"); give the subscription of the legacy alarm topic',
+    'cloudwatch.adoptLegacy.subscriptionArn: subscriptionArn belongs to topic "x-db-alarm-topic", not to "qteam-db-alarm-topic" (team "qteam"); give the subscription of the legacy alarm topic',
   ],
   [
     'At most one environment sets `cloudwatch.adoptLegacy`',
-    () => loadEnvironments([changed(adopting), changed(adopting, stg)]),
-    'cloudwatch.adoptLegacy: environment "dev" already adopts the legacy cloudwatch resources; one resource must live in one state only, so set adoptLegacy in a single environment',
+    () => loadEnvironments([changed(adopting), changed(adopting, base('uat'))]),
+    'cloudwatch.adoptLegacy: environment "qa" already adopts the legacy cloudwatch resources; one resource must live in one state only, so set adoptLegacy in a single environment',
   ],
   [
     "One wave's record in the waves table (the services' names and up to 3 eventIDs each) fits DynamoDB's 400 KB item",

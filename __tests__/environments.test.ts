@@ -1,15 +1,17 @@
 import { ConfigError, loadEnvironments, parseEnvironment, type EnvironmentInput } from '../environments';
-import { dev } from '../environments/dev';
-import { stg } from '../environments/stg';
-import { copyOf } from './support/synth';
+import { TEST_ACCOUNT, testEnvironment } from './support/environment-builder';
 
 type Mutable = { scheduler: { services: Record<string, unknown>[] } & Record<string, unknown> } & Record<
   string,
   unknown
 >;
 
-function withChange(change: (env: Mutable) => void, base: EnvironmentInput = dev): EnvironmentInput {
-  const env = copyOf(base) as unknown as Mutable;
+/**
+ * The environment each case changes: "qa" (testEnvironment) with `api` [0] and `worker` [1] in
+ * apps-qa and the singleton `batch-job` [2] in batch-qa.
+ */
+function withChange(change: (env: Mutable) => void, base: EnvironmentInput = testEnvironment()): EnvironmentInput {
+  const env = structuredClone(base) as unknown as Mutable;
   change(env);
   return env as unknown as EnvironmentInput;
 }
@@ -24,52 +26,49 @@ function errorOf(input: EnvironmentInput): ConfigError {
   throw new Error('expected a ConfigError, but the config was accepted');
 }
 
-describe('the shipped environments', () => {
-  const [devConfig, stgConfig] = loadEnvironments();
+describe('a valid environment', () => {
+  const input = testEnvironment();
+  const config = parseEnvironment(input);
 
-  it('are dev and stg in ap-northeast-2 with the legacy HCP Terraform workspaces', () => {
-    expect([devConfig?.name, stgConfig?.name]).toEqual(['dev', 'stg']);
-    for (const env of [devConfig!, stgConfig!]) {
-      expect(env.region).toBe('ap-northeast-2');
-      expect(env.namePrefix).toBe('ecs-scheduler');
-      expect(env.backend).toMatchObject({ type: 'cloud', workspace: `ecs-scheduler-${env.name}` });
-      expect(env.defaultTags).toMatchObject({ Environment: env.name });
-    }
+  it('keeps what it sets: name, region, account, backend, tags, times', () => {
+    expect(config).toMatchObject({
+      name: 'qa',
+      region: input.region,
+      accountId: TEST_ACCOUNT,
+      backend: input.backend,
+      defaultTags: input.defaultTags,
+    });
+    expect(config.scheduler).toMatchObject({
+      timezone: input.scheduler.timezone,
+      scaleUp: input.scheduler.scaleUp,
+      scaleDown: input.scheduler.scaleDown,
+      flexibleWindowMinutes: input.scheduler.flexibleWindowMinutes,
+    });
+    expect(config.scheduler.services.map((s) => s.service)).toEqual(['api', 'worker', 'batch-job']);
   });
 
-  it('schedule 20 services each at 09:00 / 18:00 MON-FRI Asia/Seoul within a 5-minute window', () => {
-    for (const env of [devConfig!, stgConfig!]) {
-      expect(env.scheduler.services).toHaveLength(20);
-      expect(env.scheduler).toMatchObject({
-        timezone: 'Asia/Seoul',
-        scaleUp: { time: '09:00', weekdays: 'MON-FRI' },
-        scaleDown: { time: '18:00', weekdays: 'MON-FRI' },
-        flexibleWindowMinutes: 5,
-      });
-    }
-  });
-
-  it('mark the FileFlow download and pipeline schedulers as singletons', () => {
-    const singletons = devConfig!.scheduler.services.filter((s) => s.singleton).map((s) => s.service);
-    expect(singletons).toEqual(['fileflow-scheduler-download', 'fileflow-scheduler-pipeline']);
-  });
-
-  it('fill per-service defaults: up 1, down 0, resource name = service name, legacy module <name>_scheduler', () => {
-    const python = devConfig!.scheduler.services.find((s) => s.service === 'python-api');
-    expect(python).toEqual({
-      cluster: 'terraform-study-dev-cluster',
-      service: 'python-api',
-      resourceName: 'python-api',
-      legacyModule: 'python_api_scheduler',
+  it('fills the defaults: name prefix "ecs-scheduler"; per service up 1, down 0, resource name = service name, legacy module <name>_scheduler', () => {
+    expect(config.namePrefix).toBe('ecs-scheduler');
+    expect(config.scheduler.services.find((s) => s.service === 'worker')).toEqual({
+      cluster: 'apps-qa',
+      service: 'worker',
+      resourceName: 'worker',
+      legacyModule: 'worker_scheduler',
       upCount: 1,
       downCount: 0,
       singleton: false,
     });
+    expect(config.scheduler.services.find((s) => s.service === 'batch-job')).toMatchObject({
+      resourceName: 'batch-job',
+      legacyModule: 'batch_job_scheduler',
+      singleton: true,
+    });
   });
 
-  it('rejects two environments with the same name', () => {
-    expect(() => loadEnvironments([dev, dev])).toThrow(ConfigError);
-    expect(() => loadEnvironments([dev, dev])).toThrow('name: two environments are named "dev"');
+  it('two environments with the same name are rejected', () => {
+    const twice = () => loadEnvironments([testEnvironment(), testEnvironment()]);
+    expect(twice).toThrow(ConfigError);
+    expect(twice).toThrow('name: two environments are named "qa"');
   });
 });
 
@@ -78,58 +77,50 @@ describe('config validation names the environment, the service, the field and th
   const cases: { rule: string; change: (env: Mutable) => void; expected: string[] }[] = [
     {
       rule: 'duplicate service',
-      change: (env) => env.scheduler.services.push({ cluster: 'terraform-study-dev-cluster', service: 'python-api' }),
+      change: (env) => env.scheduler.services.push({ cluster: 'apps-qa', service: 'worker' }),
       expected: [
-        'services[20] (service "python-api").service',
-        'terraform-study-dev-cluster/python-api is already scheduled by services[1]',
+        'services[3] (service "worker").service',
+        'apps-qa/worker is already scheduled by services[1]',
         'List each service once',
       ],
     },
     {
       rule: 'the same ECS service under another resourceName',
-      change: (env) =>
-        env.scheduler.services.push({
-          cluster: 'terraform-study-dev-cluster',
-          service: 'python-api',
-          resourceName: 'py',
-        }),
-      expected: [
-        'services[20] (service "python-api").resourceName',
-        'two schedule pairs would race on one ECS service',
-      ],
+      change: (env) => env.scheduler.services.push({ cluster: 'apps-qa', service: 'worker', resourceName: 'wk' }),
+      expected: ['services[3] (service "worker").resourceName', 'two schedule pairs would race on one ECS service'],
     },
     {
       rule: 'the same service name in another cluster',
-      change: (env) => env.scheduler.services.push({ cluster: 'other-cluster', service: 'python-api' }),
+      change: (env) => env.scheduler.services.push({ cluster: 'other-cluster', service: 'worker' }),
       expected: [
-        'services[20] (service "python-api").service',
-        '"python-api" is already used by services[1] (in another cluster)',
+        'services[3] (service "worker").service',
+        '"worker" is already used by services[1] (in another cluster)',
         'Give one of them a distinct "resourceName"',
       ],
     },
     {
       rule: 'services colliding once "-" becomes "_"',
-      change: (env) => env.scheduler.services.push({ cluster: 'c', service: 'python_api' }),
-      expected: ['services[20] (service "python_api").service', '"python_api" and "python-api" (services[1])'],
+      change: (env) => env.scheduler.services.push({ cluster: 'c', service: 'batch_job' }),
+      expected: ['services[3] (service "batch_job").service', '"batch_job" and "batch-job" (services[2])'],
     },
     {
       rule: 'services differing only in case (IAM names ignore case)',
-      change: (env) => env.scheduler.services.push({ cluster: 'c', service: 'Python-API' }),
-      expected: ['(service "Python-API").service', 'AWS names ignore case'],
+      change: (env) => env.scheduler.services.push({ cluster: 'c', service: 'Batch-Job' }),
+      expected: ['(service "Batch-Job").service', 'AWS names ignore case'],
     },
     {
       rule: 'IAM role name over 64 characters',
       change: (env) => env.scheduler.services.push({ cluster: 'c', service: `${longName}12345` }),
       expected: [
         `(service "${longName}12345").service`,
-        `generated IAM role name "${longName}12345-scheduler-role-dev" is 67 characters; AWS allows 64`,
+        `generated IAM role name "${longName}12345-scheduler-role-qa" is 66 characters; AWS allows 64`,
         'Set "resourceName" to a shorter name',
       ],
     },
     {
       rule: 'schedule name over 64 characters',
       change: (env) => env.scheduler.services.push({ cluster: 'c', service: `${longName}-abcdefghij` }),
-      expected: [`generated schedule name "${longName}-abcdefghij-scale-down-dev" is 69 characters; AWS allows 64`],
+      expected: [`generated schedule name "${longName}-abcdefghij-scale-down-qa" is 68 characters; AWS allows 64`],
     },
     {
       rule: 'a long resourceName is blamed on resourceName',
@@ -169,13 +160,18 @@ describe('config validation names the environment, the service, the field and th
     },
     {
       rule: 'scale-up and scale-down at the same time',
-      change: (env) => (env.scheduler.scaleDown = { time: '09:00', weekdays: 'MON-FRI' }),
+      change: (env) => {
+        env.scheduler.scaleUp = { time: '09:00', weekdays: 'MON-FRI' };
+        env.scheduler.scaleDown = { time: '09:00', weekdays: 'MON-FRI' };
+      },
       expected: ['scheduler.scaleDown.time: scale-up and scale-down both run at 09:00 on the same days'],
     },
     {
       rule: 'retries that could outlast the gap between the two actions',
       change: (env) => {
+        env.scheduler.scaleUp = { time: '09:00', weekdays: 'MON-FRI' };
         env.scheduler.scaleDown = { time: '10:00', weekdays: 'MON-FRI' };
+        env.scheduler.flexibleWindowMinutes = 5;
         env.scheduler.retry = { maximumEventAgeMinutes: 58, maximumRetryAttempts: 10 };
       },
       expected: [
@@ -195,9 +191,9 @@ describe('config validation names the environment, the service, the field and th
     },
     {
       rule: 'singleton with upCount above 1',
-      change: (env) => (env.scheduler.services[18]!.upCount = 2),
+      change: (env) => (env.scheduler.services[2]!.upCount = 2),
       expected: [
-        'services[18] (service "fileflow-scheduler-download").upCount',
+        'services[2] (service "batch-job").upCount',
         'a singleton service never runs more than one task, but upCount is 2',
         'set upCount to 1 or remove "singleton: true"',
       ],
@@ -205,22 +201,22 @@ describe('config validation names the environment, the service, the field and th
     {
       rule: 'negative upCount',
       change: (env) => (env.scheduler.services[1]!.upCount = -1),
-      expected: ['services[1] (service "python-api").upCount: upCount cannot be negative'],
+      expected: ['services[1] (service "worker").upCount: upCount cannot be negative'],
     },
     {
       rule: 'negative downCount',
       change: (env) => (env.scheduler.services[2]!.downCount = -3),
-      expected: ['services[2] (service "worker-service").downCount: downCount cannot be negative'],
+      expected: ['services[2] (service "batch-job").downCount: downCount cannot be negative'],
     },
     {
       rule: 'fractional count',
-      change: (env) => (env.scheduler.services[2]!.upCount = 1.5),
-      expected: ['(service "worker-service").upCount: upCount must be a whole number of tasks'],
+      change: (env) => (env.scheduler.services[1]!.upCount = 1.5),
+      expected: ['(service "worker").upCount: upCount must be a whole number of tasks'],
     },
     {
       rule: 'downCount above upCount',
-      change: (env) => Object.assign(env.scheduler.services[3]!, { upCount: 1, downCount: 2 }),
-      expected: ['(service "frontend").downCount: downCount (2) is above upCount (1)'],
+      change: (env) => Object.assign(env.scheduler.services[0]!, { upCount: 1, downCount: 2 }),
+      expected: ['(service "api").downCount: downCount (2) is above upCount (1)'],
     },
     {
       rule: 'flexible window below 0',
@@ -234,17 +230,17 @@ describe('config validation names the environment, the service, the field and th
     },
     {
       rule: 'empty cluster',
-      change: (env) => (env.scheduler.services[4]!.cluster = ''),
-      expected: ['services[4] (service "query-service").cluster: the ECS cluster name is empty'],
+      change: (env) => (env.scheduler.services[0]!.cluster = ''),
+      expected: ['services[0] (service "api").cluster: the ECS cluster name is empty'],
     },
     {
       rule: 'empty service',
-      change: (env) => (env.scheduler.services[5]!.service = ''),
-      expected: ['services[5] (service "").service: the ECS service name is empty'],
+      change: (env) => (env.scheduler.services[1]!.service = ''),
+      expected: ['services[1] (service "").service: the ECS service name is empty'],
     },
     {
       rule: 'service with characters ECS does not allow',
-      change: (env) => (env.scheduler.services[5]!.service = 'command service'),
+      change: (env) => (env.scheduler.services[1]!.service = 'command service'),
       expected: ['(service "command service").service: "service" may hold only letters, digits, "-" and "_"'],
     },
     {
@@ -254,8 +250,8 @@ describe('config validation names the environment, the service, the field and th
     },
     {
       rule: 'misspelt field',
-      change: (env) => (env.scheduler.services[6]!.upcount = 2),
-      expected: ['services[6] (service "notification-service"): unknown field "upcount"; check the spelling'],
+      change: (env) => (env.scheduler.services[2]!.upcount = 2),
+      expected: ['services[2] (service "batch-job"): unknown field "upcount"; check the spelling'],
     },
     {
       rule: 'no services',
@@ -291,12 +287,14 @@ describe('config validation names the environment, the service, the field and th
 
   it.each(cases)('$rule', ({ change, expected }) => {
     const error = errorOf(withChange(change));
-    expect(error.message).toContain('Invalid configuration for environment "dev" (environments/dev.ts)');
+    expect(error.message).toContain('Invalid configuration for environment "qa" (environments/qa.ts)');
     for (const part of expected) expect(error.message).toContain(part);
   });
 
   it('names the stg environment when stg is wrong', () => {
-    const error = errorOf(withChange((env) => (env.scheduler.flexibleWindowMinutes = 90), stg));
+    const error = errorOf(
+      withChange((env) => (env.scheduler.flexibleWindowMinutes = 90), testEnvironment({ name: 'stg' })),
+    );
     expect(error.message).toContain('environment "stg"');
   });
 
@@ -310,8 +308,8 @@ describe('config validation names the environment, the service, the field and th
     );
     expect(error.problems).toEqual([
       expect.stringContaining('scheduler.timezone'),
-      expect.stringContaining('services[1] (service "python-api").upCount'),
-      expect.stringContaining('services[2] (service "worker-service").cluster'),
+      expect.stringContaining('services[1] (service "worker").upCount'),
+      expect.stringContaining('services[2] (service "batch-job").cluster'),
     ]);
   });
 
@@ -322,7 +320,7 @@ describe('config validation names the environment, the service, the field and th
       env.scheduler.scaleUp = { time: '00:00', weekdays: '*' };
       env.scheduler.scaleDown = { time: '12:00', weekdays: 'MON,WED-FRI,SUN' };
       env.scheduler.retry = { maximumEventAgeMinutes: 659, maximumRetryAttempts: 185 };
-      env.scheduler.services[18]!.upCount = 1;
+      env.scheduler.services[2]!.upCount = 1; // the singleton
       env.scheduler.services[0]!.upCount = 0;
     });
     expect(parseEnvironment(accepted).scheduler).toMatchObject({ flexibleWindowMinutes: 60 });
@@ -345,9 +343,12 @@ describe('config validation names the environment, the service, the field and th
 });
 
 describe('migration settings', () => {
-  const SUBSCRIPTION =
-    'arn:aws:sns:ap-northeast-2:111122223333:ott-db-alarm-topic:0b9f2c1e-7d3a-4e5b-9c8d-7a6b5c4d3e2f';
-  const adopting = (change: (cloudwatch: Record<string, unknown>) => void = () => undefined, base = dev) =>
+  // testEnvironment's team is "qteam": the legacy alarm topic is qteam-db-alarm-topic.
+  const SUBSCRIPTION = `arn:aws:sns:ap-northeast-2:${TEST_ACCOUNT}:qteam-db-alarm-topic:0b9f2c1e-7d3a-4e5b-9c8d-7a6b5c4d3e2f`;
+  const adopting = (
+    change: (cloudwatch: Record<string, unknown>) => void = () => undefined,
+    base = testEnvironment(),
+  ) =>
     withChange((env) => {
       const cloudwatch = env.cloudwatch as Record<string, unknown>;
       cloudwatch.legacyNames = true;
@@ -357,19 +358,19 @@ describe('migration settings', () => {
 
   it('reject a legacyModule that is not a module call name', () => {
     const input = withChange((env) => {
-      env.scheduler.services[0]!.legacyModule = 'module.nestjs_scheduler';
+      env.scheduler.services[0]!.legacyModule = 'module.api_scheduler';
     });
     expect(errorOf(input).message).toContain(
-      'scheduler.services[0] (service "nestjs").legacyModule: legacyModule must be the legacy module call name, e.g. "python_api_scheduler"',
+      'scheduler.services[0] (service "api").legacyModule: legacyModule must be the legacy module call name, e.g. "python_api_scheduler"',
     );
   });
 
   it('reject two services taking over one legacy module', () => {
     const input = withChange((env) => {
-      env.scheduler.services[1]!.legacyModule = 'nestjs_scheduler';
+      env.scheduler.services[1]!.legacyModule = 'api_scheduler';
     });
     expect(errorOf(input).problems).toEqual([
-      'scheduler.services[1] (service "python-api").legacyModule: legacy module "module.nestjs_scheduler" is already taken over by services[0]; give each service the legacy module call that managed it ("legacyModule")',
+      'scheduler.services[1] (service "worker").legacyModule: legacy module "module.api_scheduler" is already taken over by services[0]; give each service the legacy module call that managed it ("legacyModule")',
     ]);
   });
 
@@ -385,8 +386,8 @@ describe('migration settings', () => {
     ],
     [
       "with another topic's subscription",
-      (cw: Record<string, unknown>) => (cw.adoptLegacy = { subscriptionArn: SUBSCRIPTION.replace('ott-db', 'x-db') }),
-      'cloudwatch.adoptLegacy.subscriptionArn: subscriptionArn belongs to topic "x-db-alarm-topic", not to "ott-db-alarm-topic"',
+      (cw: Record<string, unknown>) => (cw.adoptLegacy = { subscriptionArn: SUBSCRIPTION.replace('qteam-db', 'x-db') }),
+      'cloudwatch.adoptLegacy.subscriptionArn: subscriptionArn belongs to topic "x-db-alarm-topic", not to "qteam-db-alarm-topic"',
     ],
     [
       'with a subscription in another region',
@@ -396,7 +397,7 @@ describe('migration settings', () => {
     ],
     [
       'with something that is not a subscription ARN',
-      (cw: Record<string, unknown>) => (cw.adoptLegacy = { subscriptionArn: 'ott-db-alarm-topic' }),
+      (cw: Record<string, unknown>) => (cw.adoptLegacy = { subscriptionArn: 'qteam-db-alarm-topic' }),
       'cloudwatch.adoptLegacy.subscriptionArn: subscriptionArn must be the ARN of the legacy topic',
     ],
   ])('reject adopting %s', (_what, change, message) => {
@@ -404,8 +405,8 @@ describe('migration settings', () => {
   });
 
   it('reject two environments adopting the same legacy resources', () => {
-    expect(() => loadEnvironments([adopting(), adopting(undefined, stg)])).toThrow(
-      'cloudwatch.adoptLegacy: environment "dev" already adopts the legacy cloudwatch resources; one resource must live in one state only',
+    expect(() => loadEnvironments([adopting(), adopting(undefined, testEnvironment({ name: 'uat' }))])).toThrow(
+      'cloudwatch.adoptLegacy: environment "qa" already adopts the legacy cloudwatch resources; one resource must live in one state only',
     );
   });
 });
@@ -417,10 +418,7 @@ describe('the waves table', () => {
       service: `service-${i}`.padEnd(200, 'x'),
       resourceName: `s${i}`,
     }));
-    const input = withChange((env) => {
-      env.scheduler.services = services;
-      delete (env.cloudwatch as Record<string, unknown>).ecsAlarms;
-    });
+    const input = withChange((env) => (env.scheduler.services = services));
     expect(errorOf(input).problems).toContainEqual(
       expect.stringMatching(
         /^scheduler\.services: 900 services make one wave's record in the waves table about \d+ KB .* above DynamoDB's 400 KB per item: split the services over two environments$/,
@@ -434,7 +432,6 @@ describe('the waves table', () => {
         cluster: 'main-cluster',
         service: `service-${i}`,
       }));
-      delete (env.cloudwatch as Record<string, unknown>).ecsAlarms;
     });
     expect(parseEnvironment(input).scheduler.services).toHaveLength(500);
   });

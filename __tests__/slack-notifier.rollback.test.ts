@@ -3,11 +3,11 @@
 // back on posts each kept wave once, marked late, with every result. Synth for the switch, then the
 // real handler against dynalite and the local Slack, driven as SQS would with a clock 2 h later.
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { dev } from '../environments/dev';
 import type { LocalWaveTable } from '../scripts/local-wave-table';
 import { type CallSpec, sqsEventFor } from './support/cloudtrail-events';
+import { testEnvironment } from './support/environment-builder';
 import { type FakeSlack, readableText } from './support/slack-server';
-import { copyOf, resourceOf, synthJson } from './support/synth';
+import { resourceOf, synthJson } from './support/synth';
 import {
   failedIds,
   freshWaveServers,
@@ -20,15 +20,21 @@ import {
 
 const DEADLINES = ['slack_notifier_wave_deadline_scale_up', 'slack_notifier_wave_deadline_scale_down'];
 
-function devWith(notifier: Record<string, unknown>) {
-  const input = copyOf(dev);
+/** A test environment whose slackNotifier has these settings (none: the defaults). */
+function withNotifier(notifier: Record<string, unknown> = {}) {
+  const input = testEnvironment();
   Object.assign(input.slackNotifier, notifier);
   return input;
 }
 
 describe('the switch, in the synthesized stack', () => {
+  let defaults: ReturnType<typeof synthJson>;
+  beforeAll(() => {
+    defaults = synthJson(withNotifier());
+  });
+
   it('off: the queue reader is disabled, no deadline schedule is enabled, the function is told it is paused', () => {
-    const json = synthJson(devWith({ enabled: false }));
+    const json = synthJson(withNotifier({ enabled: false }));
     expect(resourceOf(json, 'aws_lambda_event_source_mapping', 'slack_notifier_sqs_trigger').enabled).toBe(false);
     for (const id of DEADLINES) expect(resourceOf(json, 'aws_scheduler_schedule', id).state).toBe('DISABLED');
     const fn = resourceOf(json, 'aws_lambda_function', 'slack_notifier_slack_notifier') as {
@@ -38,7 +44,7 @@ describe('the switch, in the synthesized stack', () => {
   });
 
   it('on (the default): both deadline schedules enabled, the function not paused', () => {
-    const json = synthJson(dev);
+    const json = defaults;
     for (const id of DEADLINES) expect(resourceOf(json, 'aws_scheduler_schedule', id).state).toBe('ENABLED');
     const fn = resourceOf(json, 'aws_lambda_function', 'slack_notifier_slack_notifier') as {
       environment: { variables: Record<string, string> };
@@ -48,15 +54,15 @@ describe('the switch, in the synthesized stack', () => {
 
   it('the queue keeps messages 4 days by default, and queueRetentionHours sets it; visibility is unchanged', () => {
     const queue = (json: ReturnType<typeof synthJson>) => resourceOf(json, 'aws_sqs_queue', 'slack_notifier_alerts');
-    expect(queue(synthJson(dev))).toMatchObject({ message_retention_seconds: 4 * 24 * 3600 });
-    expect(queue(synthJson(devWith({ queueRetentionHours: 336 })))).toMatchObject({
+    expect(queue(defaults)).toMatchObject({ message_retention_seconds: 4 * 24 * 3600 });
+    expect(queue(synthJson(withNotifier({ queueRetentionHours: 336 })))).toMatchObject({
       message_retention_seconds: 14 * 24 * 3600,
       visibility_timeout_seconds: 6 * 60 + 300,
     });
   });
 
   it.each([0, 337, 1.5])('queueRetentionHours %p is refused at synth, naming the field and its limits', (hours) => {
-    expect(() => synthJson(devWith({ queueRetentionHours: hours }))).toThrow(/slackNotifier\.queueRetentionHours/);
+    expect(() => synthJson(withNotifier({ queueRetentionHours: hours }))).toThrow(/slackNotifier\.queueRetentionHours/);
   });
 });
 

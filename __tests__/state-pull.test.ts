@@ -6,9 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseState } from '../scripts/migration/state-file';
+import { testEnvironment } from './support/environment-builder';
 import { DEV_STATE } from './support/legacy-state';
+import { projectCopy } from './support/project-copy';
 
-const ROOT = path.join(__dirname, '..');
+/** The project, with environments "dev" and "stg" the test wrote, as the script's working folder. */
+const COPY = projectCopy({ dev: testEnvironment({ name: 'dev' }), stg: testEnvironment({ name: 'stg' }) });
+afterAll(() => rmSync(COPY, { recursive: true, force: true }));
 /** Each test starts a node process with tsx: sized for a loaded 2-core machine. */
 const PROCESS_TIMEOUT = 60_000;
 const SCRATCH = mkdtempSync(path.join(tmpdir(), 'state-pull-'));
@@ -51,7 +55,7 @@ function stackDir(): string {
 async function statePull(args: string[], bin: string) {
   const run = promisify(execFile);
   return run(process.execPath, ['--require', 'tsx/cjs', 'scripts/state-pull.ts', ...args], {
-    cwd: ROOT,
+    cwd: COPY,
     env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` },
   }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
@@ -70,7 +74,7 @@ describe('npm run state:pull', () => {
       expect(result.code).toBe(0);
       expect(readFileSync(path.join(bin, 'init-dir'), 'utf8').trim()).toBe(dir);
       expect(result.stderr).toContain('Initializing provider plugins...');
-      expect(result.stderr).toContain(`wrote ${path.relative(ROOT, out)}: 89 managed resources`);
+      expect(result.stderr).toContain(`wrote ${path.relative(COPY, out)}: 89 managed resources`);
       const written = readFileSync(out, 'utf8');
       expect(written).toBe(readFileSync(DEV_STATE, 'utf8'));
       expect(parseState(written, out).resources.length).toBeGreaterThan(89);
@@ -101,6 +105,18 @@ describe('npm run state:pull', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("the pulled state starts with 'No state.'");
       expect(existsSync(out)).toBe(false);
+    },
+    PROCESS_TIMEOUT,
+  );
+
+  it(
+    'names an unknown environment and the known ones, before looking for its stack folder',
+    async () => {
+      const result = await statePull(['prod'], fakeTerraform(DEV_STATE));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        'state:pull: unknown environment "prod"; give one of dev, stg (environments/index.ts)\n',
+      );
     },
     PROCESS_TIMEOUT,
   );

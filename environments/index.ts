@@ -7,8 +7,19 @@ import { ConfigError, parseEnvironment } from './validate';
 
 export const ENVIRONMENT_INPUTS: readonly EnvironmentInput[] = [dev, stg];
 
+/** The environments, validated; a ConfigError reports every wrong environment's mistakes, not only the first's. */
 export function loadEnvironments(inputs: readonly EnvironmentInput[] = ENVIRONMENT_INPUTS): EnvironmentConfig[] {
-  const configs = inputs.map((input) => parseEnvironment(input));
+  const configs: EnvironmentConfig[] = [];
+  const errors: ConfigError[] = [];
+  for (const input of inputs) {
+    try {
+      configs.push(parseEnvironment(input));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new ConfigError(errors);
   const names = configs.map((c) => c.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) {

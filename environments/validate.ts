@@ -11,27 +11,49 @@ export interface ConfigProblem {
   file?: string;
 }
 
+const HELP_LINE = 'See help/configuration.md for every field, its default and its limits.';
+
+/** One environment's heading and problem lines (the message without the closing help line). */
+function reportOf(environment: string, problems: (string | ConfigProblem)[]) {
+  const own = ENVIRONMENT_NAME.test(environment) ? `environments/${environment}.ts` : undefined;
+  const items = problems.map((p) => (typeof p === 'string' ? { text: p, file: own } : p));
+  const files = [...new Set(items.flatMap((p) => (p.file ? [p.file] : [])))];
+  const mixed = files.length > 1;
+  const text =
+    `Invalid configuration for environment "${environment}"${files.length > 0 ? ` (${files.join(', ')})` : ''}:\n` +
+    items.map((p) => `  - ${mixed && p.file ? `${p.file}: ` : ''}${p.text}`).join('\n');
+  return { text, problems: items.map((p) => p.text), files };
+}
+
 export class ConfigError extends Error {
+  /** The environment reported first (the only one unless several are wrong). */
+  readonly environment: string;
   readonly problems: string[];
   /** The files that hold the mistakes, in the order first met. */
   readonly files: string[];
+  /** Each wrong environment's heading and problems, in order. */
+  readonly reports: readonly string[];
 
-  constructor(
-    readonly environment: string,
-    problems: (string | ConfigProblem)[],
-  ) {
-    const own = ENVIRONMENT_NAME.test(environment) ? `environments/${environment}.ts` : undefined;
-    const items = problems.map((p) => (typeof p === 'string' ? { text: p, file: own } : p));
-    const files = [...new Set(items.flatMap((p) => (p.file ? [p.file] : [])))];
-    const mixed = files.length > 1;
-    super(
-      `Invalid configuration for environment "${environment}"${files.length > 0 ? ` (${files.join(', ')})` : ''}:\n` +
-        items.map((p) => `  - ${mixed && p.file ? `${p.file}: ` : ''}${p.text}`).join('\n') +
-        '\nSee help/configuration.md for every field, its default and its limits.',
-    );
+  constructor(environment: string, problems: (string | ConfigProblem)[]);
+  /** Several environments' errors as one: each environment's problems once, under its own heading. */
+  constructor(errors: readonly ConfigError[]);
+  constructor(first: string | readonly ConfigError[], problems: (string | ConfigProblem)[] = []) {
+    const parts =
+      typeof first === 'string'
+        ? [{ environment: first, ...reportOf(first, problems) }]
+        : first.map((e) => ({
+            environment: e.environment,
+            text: e.reports.join('\n'),
+            problems: e.problems,
+            files: e.files,
+          }));
+    const reports = parts.map((p) => p.text);
+    super(`${reports.join('\n')}\n${HELP_LINE}`);
     this.name = 'ConfigError';
-    this.problems = items.map((p) => p.text);
-    this.files = files;
+    this.environment = parts[0]?.environment ?? '(none)';
+    this.problems = parts.flatMap((p) => p.problems);
+    this.files = [...new Set(parts.flatMap((p) => p.files))];
+    this.reports = reports;
   }
 }
 

@@ -113,6 +113,20 @@ function readEvent(file: string): unknown {
   }
 }
 
+/**
+ * Whether npm put its run-script banner into the stdout a program reads: npm 11 prints it on its own
+ * stdout, which this script shares, unless run with --silent (or --json, which moves it to stderr).
+ */
+function npmBannerOnStdout(): boolean {
+  const env = process.env;
+  return (
+    env.npm_lifecycle_event === 'invoke' &&
+    env.npm_config_loglevel !== 'silent' &&
+    env.npm_config_json !== 'true' &&
+    !process.stdout.isTTY
+  );
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -164,6 +178,11 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     process.stdout.write = stdoutWrite;
     await local?.close();
+  }
+  if (npmBannerOnStdout()) {
+    process.stderr.write(
+      'invoke: npm printed its "> ... invoke" banner on stdout ahead of this JSON; for the JSON alone run `npm run --silent invoke -- ...`\n',
+    );
   }
   // One event: its result; several: the results in order.
   process.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);

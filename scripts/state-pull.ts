@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENVIRONMENT_INPUTS } from '../environments';
 import { parseState, StateFileError } from './migration/state-file';
 
 const USAGE = 'usage: npm run state:pull -- <dev|stg> [--out <env>.tfstate.json] [--dir cdktf.out/stacks/<env>]';
@@ -45,6 +46,10 @@ async function main(argv: string[]): Promise<void> {
   });
   const [env, ...extra] = positionals;
   if (!env || extra.length > 0 || !/^[a-z][a-z0-9]*$/.test(env)) throw new PullStop('give one environment');
+  const known = ENVIRONMENT_INPUTS.map((input) => input.name);
+  if (!known.includes(env)) {
+    throw new PullStop(`unknown environment "${env}"; give one of ${known.join(', ')} (environments/index.ts)`);
+  }
   const dir = path.resolve(values.dir ?? path.join('cdktf.out', 'stacks', env));
   const out = path.resolve(values.out ?? `${env}.tfstate.json`);
   if (!existsSync(path.join(dir, 'cdk.tf.json'))) {

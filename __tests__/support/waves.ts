@@ -2,16 +2,15 @@
 // stack builds it, a handler wired to a local waves table and a local Slack, and a fake clock.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { waveManifest } from '../../constructs/slack-notifier/wave-manifest';
-import { dev } from '../../environments/dev';
 import { parseEnvironment, type EnvironmentInput } from '../../environments';
 import { createHandler, type HandlerDeps } from '../../functions/slack-notifier/handler';
 import { fixedWebhookUrl } from '../../functions/shared/webhook-url';
 import type { WaveManifest } from '../../functions/slack-notifier/waves';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { startLocalWaveTable, type LocalWaveTable } from '../../scripts/local-wave-table';
+import { testEnvironment } from './environment-builder';
 import { lambdaContext } from './lambda';
 import { startFakeSlack, type FakeSlack } from './slack-server';
-import { withServices } from './synth';
 
 export const CLUSTER = 'terraform-study-dev-cluster';
 /** Monday 2026-11-23 09:00 KST: the scale-up wave `sqsEventFor` times are relative to. */
@@ -22,12 +21,20 @@ export function serviceNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
 }
 
-/** The manifest the dev stack would package, with these services in CLUSTER. */
+/**
+ * The manifest a "dev" stack would package that scales up at 09:00 and down at 18:00 Asia/Seoul on
+ * weekdays, with these services in CLUSTER.
+ */
 export function manifestFor(services: string[], change: (env: EnvironmentInput) => void = () => {}): WaveManifest {
-  const env = withServices(
-    dev,
-    services.map((service) => ({ cluster: CLUSTER, service })),
-  );
+  const env = testEnvironment({
+    name: 'dev',
+    scheduler: {
+      timezone: 'Asia/Seoul',
+      scaleUp: { time: '09:00', weekdays: 'MON-FRI' },
+      scaleDown: { time: '18:00', weekdays: 'MON-FRI' },
+      services: services.map((service) => ({ cluster: CLUSTER, service })),
+    },
+  });
   change(env);
   return waveManifest(parseEnvironment(env));
 }

@@ -1,7 +1,12 @@
 // What Slack would show for an incoming-webhook payload, as plain text: the notification text,
-// then each Block Kit block and each legacy attachment (colour bar, title, fields, footer).
+// then each Block Kit block and each legacy attachment (colour bar, title, fields, footer). Slack shows
+// its three escapes (&amp; &lt; &gt;) as the characters they stand for, and so does this.
 
 type Json = Record<string, unknown>;
+
+const ESCAPED: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+/** What Slack displays for escaped text (one pass: "&amp;lt;" shows as "&lt;"). */
+const unescapeSlack = (text: string): string => text.replace(/&(?:amp|lt|gt);/g, (entity) => ESCAPED[entity]!);
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const textOf = (v: unknown): string => (isObject(v) && typeof v.text === 'string' ? v.text : '');
 const indent = (text: string, prefix = '  ') =>
@@ -52,5 +57,5 @@ export function renderSlackMessage(body: string): string {
   for (const attachment of Array.isArray(payload.attachments) ? payload.attachments.filter(isObject) : []) {
     lines.push(...renderAttachment(attachment));
   }
-  return lines.join('\n');
+  return unescapeSlack(lines.join('\n'));
 }
