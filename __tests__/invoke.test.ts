@@ -71,7 +71,6 @@ describe('npm run invoke', () => {
       `${FIXTURES}/close-scale-up.json`,
       '--webhook-url',
       slack.url,
-      '--env',
       'dev',
     ]);
 
@@ -103,7 +102,6 @@ describe('npm run invoke', () => {
       `${FIXTURES}/close-scale-up.json`,
       '--webhook-url',
       slack.url,
-      '--env',
       'dev',
     ]);
 
@@ -144,7 +142,6 @@ describe('npm run invoke', () => {
           `${FIXTURES}/scale-down.json`,
           '--event',
           `${FIXTURES}/close-scale-down.json`,
-          '--env',
           'dev',
         ],
         {
@@ -171,7 +168,7 @@ describe('npm run invoke', () => {
     }
   });
 
-  it('runs alert-service with --webhook-url and makes no AWS call', async () => {
+  it('runs alert-service with --webhook-url and makes no AWS call (the older --env spelling, with a notice)', async () => {
     const secrets = await startFakeSecretsManager({});
     try {
       const result = await invoke(
@@ -190,6 +187,7 @@ describe('npm run invoke', () => {
 
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout)).toEqual({ records: 1, delivered: 1 });
+      expect(result.stderr).toContain('invoke: --env dev still works; the one way now is `npm run invoke -- dev`\n');
       expect(secrets.requests).toEqual([]);
       expect(slack.posts).toHaveLength(1);
       expect(slack.posts[0]!.body).toContain('✅');
@@ -221,7 +219,11 @@ describe('npm run invoke', () => {
   });
 
   it.each([
-    [['nope', '--event', 'x.json'], 'unknown function "nope"'],
+    [
+      ['nope', '--event', 'x.json'],
+      '"nope" is neither a function (slack-notifier, alert-service) nor an environment (dev, stg)',
+    ],
+    [['slack-notifier', 'alert-service', '--event', 'x.json'], 'one function at a time'],
     [['slack-notifier', '--event', BAD_JSON], `--event ${BAD_JSON}: not JSON`],
     [
       ['slack-notifier', '--event', 'package.json', '--webhook-url', 'http://hooks.example.com/services/x'],
@@ -229,7 +231,11 @@ describe('npm run invoke', () => {
     ],
     [['slack-notifier'], '--event <file.json> is required'],
     [['slack-notifier', '--event', 'missing.json'], '--event missing.json: cannot read it (ENOENT)'],
-    [['slack-notifier', '--event', 'package.json', '--env', 'prod'], '--env prod: no such environment'],
+    [
+      ['slack-notifier', '--event', 'package.json', '--env', 'prod'],
+      'no environment "prod"; the environments are dev, stg',
+    ],
+    [['slack-notifier', 'dev', 'stg', '--event', 'package.json'], 'one environment at a time: got dev, stg'],
   ])(
     'refuses %j with a one-line reason and exit code 2',
     async (args, reason) => {

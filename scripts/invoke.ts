@@ -3,11 +3,12 @@
 // SLACK_WEBHOOK_SECRET_ID is read with the caller's AWS credentials. The slack-notifier records its
 // waves in an in-memory table (dynalite) that lives for this run: never in the deployed table.
 //
-//   npm run invoke -- <function> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--env <name>]
+//   npm run invoke -- [<env>] <function> --event <file.json> [--event <file.json> ...] [--webhook-url <url>]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
 import type { EnvironmentConfig } from '../environments';
+import { EnvironmentArgumentError, environmentArgument } from './cli/environment-argument';
 import type { WebhookUrlSource } from '../functions/shared/webhook-url';
 
 type Handler = (event: never, context: Context) => Promise<unknown>;
@@ -60,14 +61,42 @@ const FUNCTIONS: Record<string, FunctionEntry> = {
   },
 };
 
-async function configOf(envName: string): Promise<EnvironmentConfig> {
+/**
+ * The function and the environment the positionals name (in any order; the environment may also come
+ * with the older `--env`, and is dev when none is given).
+ */
+async function targetOf(
+  positionals: string[],
+  oldFlag: string | undefined,
+): Promise<{ fn: string; entry: FunctionEntry; config: EnvironmentConfig }> {
   const { loadEnvironments } = await import('../environments');
-  const config = loadEnvironments().find((env) => env.name === envName);
-  if (!config) throw new UsageError(`--env ${envName}: no such environment (see environments/index.ts)`);
-  return config;
+  const environments = loadEnvironments();
+  const known = environments.map((env) => env.name);
+  const functions = positionals.filter((p) => p in FUNCTIONS);
+  const unknown = positionals.filter((p) => !(p in FUNCTIONS) && !known.includes(p));
+  if (functions.length !== 1 || unknown.length > 0) {
+    const names = Object.keys(FUNCTIONS).join(', ');
+    throw new UsageError(
+      unknown.length > 0
+        ? `"${unknown[0]}" is neither a function (${names}) nor an environment (${known.join(', ')})`
+        : functions.length > 1
+          ? 'one function at a time'
+          : `which function? give one of ${names}`,
+    );
+  }
+  const named = positionals.filter((p) => known.includes(p));
+  const name = environmentArgument({
+    command: 'invoke',
+    positionals: named.length === 0 && oldFlag === undefined ? ['dev'] : named,
+    oldFlag: { name: '--env', value: oldFlag },
+    known,
+    notice: (line) => process.stderr.write(`${line}\n`),
+  });
+  const fn = functions[0]!;
+  return { fn, entry: FUNCTIONS[fn]!, config: environments.find((env) => env.name === name)! };
 }
 
-const USAGE = `usage: npm run invoke -- <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--env <name>]`;
+const USAGE = `usage: npm run invoke -- [<env>] <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--event <file.json> ...] [--webhook-url <url>]`;
 
 class UsageError extends Error {}
 
@@ -137,14 +166,11 @@ async function main(argv: string[]): Promise<number> {
       env: { type: 'string' },
     },
   });
-  const [name, ...extra] = positionals;
-  const entry = name ? FUNCTIONS[name] : undefined;
-  if (!entry || extra.length > 0) throw new UsageError(name ? `unknown function "${name}"` : 'which function?');
+  const { fn, entry, config } = await targetOf(positionals, values.env);
   if (!values.event?.length) throw new UsageError('--event <file.json> is required');
   const events = values.event.map(readEvent);
   const webhookUrl = values['webhook-url'];
   const urlSource = webhookUrl === undefined ? undefined : await fixedUrl(webhookUrl);
-  const config = await configOf(values.env ?? 'dev');
   const variables = await entry.environment(config);
   for (const [key, value] of Object.entries(variables)) {
     if (key === 'SLACK_WEBHOOK_SECRET_ID' && process.env[key]) continue; // the caller's choice wins
@@ -174,7 +200,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const { createHandler } = await entry.handlerModule();
     const handler = createHandler({ ...(urlSource ? { webhookUrl: urlSource } : {}), ...local?.deps } as never);
-    for (const event of events) results.push((await handler(event as never, localContext(name!))) ?? null);
+    for (const event of events) results.push((await handler(event as never, localContext(fn))) ?? null);
   } finally {
     process.stdout.write = stdoutWrite;
     await local?.close();
@@ -192,7 +218,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      error instanceof EnvironmentArgumentError ||
+      (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
       process.exit(2);
     }
