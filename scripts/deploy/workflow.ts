@@ -4,6 +4,7 @@
 // Commands run through an injected runner, so the order is tested without terraform.
 import { placeholdersIn } from '../../environments/placeholders';
 import type { EnvironmentConfig } from '../../environments/schema';
+import { cdktfCommand } from '../cdktf-cli';
 import type { MigrationReport } from '../migration/plan';
 import { DeployStop, requirePrerequisites, type Host } from './prerequisites';
 import { busySpans, checkWindow, localAndUtc } from './window';
@@ -148,9 +149,9 @@ export async function deploy(options: DeployOptions, deps: WorkflowDeps): Promis
       if (index === 0 || !(error instanceof DeployStop)) throw error;
       throw new DeployStop(`${targets.slice(0, index).join(', ')} deployed; ${stack} not started: ${error.message}`);
     }
-    const deployArgs = ['cdktf', 'deploy', stack, ...(options.autoApprove ? ['--auto-approve'] : [])];
-    deps.say(`npx ${deployArgs.join(' ')}`);
-    const code = await deps.runner('npx', deployArgs);
+    const [cli, deployArgs] = cdktfCommand('deploy', stack, ...(options.autoApprove ? ['--auto-approve'] : []));
+    deps.say(`${cli} ${deployArgs.join(' ')}`);
+    const code = await deps.runner(cli, deployArgs);
     if (code !== 0) {
       const skipped = targets.slice(index + 1);
       throw new DeployStop(
@@ -166,5 +167,5 @@ export async function diff(stack: string | undefined, deps: WorkflowDeps): Promi
     throw new DeployStop(`which stack? give one of ${DEPLOY_ORDER.join(', ')}: npm run diff -- dev`);
   }
   requirePrerequisites(deps.host, deps.cloudHostnames);
-  return deps.runner('npx', ['cdktf', 'diff', stack]);
+  return deps.runner(...cdktfCommand('diff', stack));
 }
