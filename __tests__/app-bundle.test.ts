@@ -25,6 +25,7 @@ const ROOT = path.join(__dirname, '..');
 const LAUNCHER_FILES = [
   'scripts/app-bundle/run.js',
   'scripts/app-bundle/app-bundle.js',
+  'scripts/app-bundle/token-stacks-off.js',
   'constructs/shared/content-cache.js',
 ];
 

@@ -1,5 +1,6 @@
 // The synthesized stacks, checked by the real terraform 1.x with hashicorp/aws 5.100.0, offline:
-// validate as synthesized, plan against an empty state, and the provider's account guard.
+// validate as synthesized, plan against an empty state, and the provider's account guard; plain
+// `cdktf synth --hcl` output validates, and the HCL review copy validates and passes `terraform fmt`.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildApp, createApp } from '../main';
 import { planStack, validateStack } from '../scripts/terraform/plan';
+import { runTerraform } from '../scripts/terraform/toolchain';
 import { describeWithTerraform, TERRAFORM_TIMEOUT_MS } from './support/terraform';
 
 const STACKS = ['dev', 'stg'] as const;
@@ -64,7 +66,30 @@ describeWithTerraform('the synthesized stacks under the real terraform', (toolch
   );
 
   it(
-    'terraform validate accepts the HCL review copies of both stacks (npm run synth:hcl), with no warning',
+    'terraform validate accepts plain `cdktf synth --hcl` output of both stacks (as `npm run synth -- --hcl` writes it)',
+    async () => {
+      const plain = path.join(outdir, 'plain-hcl');
+      await promisify(execFile)(process.execPath, ['scripts/app-bundle/synth.js', '--hcl', '--output', plain], {
+        cwd: path.join(__dirname, '..'),
+      });
+      for (const stack of STACKS) {
+        const dir = path.join(plain, 'stacks', stack);
+        expect(readFileSync(path.join(dir, 'cdk.tf'), 'utf8')).toMatch(
+          /replace_triggered_by = \[\s*aws_lambda_function\.cloudwatch_alert_service\.arn/,
+        );
+        const result = await validateStack(toolchain, { dir, file: 'cdk.tf' });
+        expect({
+          stack,
+          valid: result.valid,
+          errors: result.diagnostics.filter((d) => d.severity === 'error'),
+        }).toEqual({ stack, valid: true, errors: [] });
+      }
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it(
+    'terraform validate accepts the HCL review copies of both stacks (npm run synth:hcl), with no warning, and terraform fmt leaves them as they are',
     async () => {
       const review = path.join(outdir, 'hcl-review');
       await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'scripts/synth-hcl.ts'], {
@@ -78,6 +103,8 @@ describeWithTerraform('the synthesized stacks under the real terraform', (toolch
         expect({ stack, diagnostics: result.diagnostics }).toEqual({ stack, diagnostics: [] });
         expect(result.valid).toBe(true);
       }
+      const fmt = await runTerraform(toolchain, review, ['fmt', '-check', '-diff', '-recursive', '-no-color']);
+      expect({ code: fmt.code, diff: fmt.stdout }).toEqual({ code: 0, diff: '' });
     },
     TERRAFORM_TIMEOUT_MS,
   );

@@ -1,14 +1,15 @@
-// token-stacks-off.ts (imported first by main.ts): CDKTF's token creation stacks are no longer
-// captured, while every Error keeps its stack trace; TOKEN_CREATION_STACKS=on keeps the captures.
+// scripts/app-bundle/token-stacks-off.js (installed by the app launcher and the tests' setup): CDKTF's
+// token creation stacks are no longer captured, while every Error keeps its stack trace;
+// TOKEN_CREATION_STACKS=on keeps the captures.
 // That the synthesized stacks do not change is what the stack snapshots show.
 import { Lazy } from 'cdktf';
-import { restoreTokenCreationStacks, skipTokenCreationStacks } from '../token-stacks-off';
+import { restoreTokenCreationStacks, skipTokenCreationStacks } from '../scripts/app-bundle/token-stacks-off';
 
 const creationStack = (): string[] =>
   (Lazy.anyValue({ produce: () => 1 }) as unknown as { creationStack: string[] }).creationStack;
 
 let undo: () => void;
-beforeAll(() => restoreTokenCreationStacks()); // as before the import: each test installs its own
+beforeAll(() => restoreTokenCreationStacks()); // the setup installed it: each test installs its own
 afterEach(() => undo());
 
 describe('token creation stacks', () => {

@@ -19,6 +19,7 @@ export const REVIEW_DIR = process.env.HCL_REVIEW_DIR ?? path.join('cdktf.out', '
 async function main(): Promise<void> {
   const scratch = `${REVIEW_DIR}.partial`;
   rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true }); // CDKTF makes only the last folder of its outdir
   const app = buildApp(new App({ outdir: scratch, hclOutput: true, skipValidation: true, stackTraces: false }));
   app.synth();
   const stacks = app.node.findAll().filter((node): node is EnvironmentStack => node instanceof EnvironmentStack);

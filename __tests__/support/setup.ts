@@ -1,8 +1,13 @@
 // CDKTF's jest matchers (toHaveResource, toHaveResourceWithProperties, ...): none needs terraform.
 import { Testing } from 'cdktf';
 import { setFlagsFromString } from 'node:v8';
+import { skipTokenCreationStacks } from '../../scripts/app-bundle/token-stacks-off';
 
 Testing.setupJest();
+
+// As the app launcher runs the app (scripts/app-bundle/token-stacks-off.js): synth without CDKTF's
+// token creation stacks.
+skipTokenCreationStacks();
 
 // Node's fetch parses HTTP with a WebAssembly module that V8 recompiles in the background once it is
 // hot; a worker that used fetch then stayed alive for most of a second after its last test (0.8 s

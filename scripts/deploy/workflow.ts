@@ -3,6 +3,7 @@
 // order (dev, then stg only if dev succeeded). `npm run diff`: `cdktf diff <env>`.
 // Commands run through an injected runner, so the order is tested without terraform.
 import type { EnvironmentConfig } from '../../environments/schema';
+import { cdktfCommand } from '../cdktf-cli';
 import { requireQuietWindow, runGate, type GateDeps, type GateOptions } from '../preflight/gate';
 import { DeployStop, requirePrerequisites } from './prerequisites';
 
@@ -65,9 +66,9 @@ export async function deploy(options: DeployOptions, deps: WorkflowDeps): Promis
       const done = targets.slice(0, index).map((t) => t.name);
       throw new DeployStop(`${done.join(', ')} deployed; ${target.name} not started: ${error.message}`);
     }
-    const deployArgs = ['cdktf', 'deploy', target.name, ...(options.autoApprove ? ['--auto-approve'] : [])];
-    deps.say(`npx ${deployArgs.join(' ')}`);
-    const code = await deps.runner('npx', deployArgs);
+    const [command, args] = cdktfCommand('deploy', target.name, ...(options.autoApprove ? ['--auto-approve'] : []));
+    deps.say(`${command} ${args.join(' ')}`);
+    const code = await deps.runner(command, args);
     if (code !== 0) {
       const skipped = targets.slice(index + 1).map((t) => t.name);
       throw new DeployStop(
@@ -83,5 +84,5 @@ export async function diff(stack: string | undefined, deps: WorkflowDeps): Promi
     throw new DeployStop(`which environment? give one of ${DEPLOY_ORDER.join(', ')}: npm run diff -- dev`);
   }
   requirePrerequisites(deps.host, deps.cloudHostnames);
-  return deps.runner('npx', ['cdktf', 'diff', stack]);
+  return deps.runner(...cdktfCommand('diff', stack));
 }
