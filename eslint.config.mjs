@@ -42,6 +42,33 @@ export default tseslint.config(
     },
   },
   {
+    // Code tests own their inputs (__tests__/support/environment-builder.ts): only the live-config
+    // checks (__tests__/live/) read the shipped environments.
+    files: ['__tests__/**/*.ts'],
+    ignores: ['__tests__/live/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [PROVIDER_BARREL],
+          patterns: [
+            {
+              regex: '(^|/)environments/(dev|stg|common)$',
+              message:
+                'A code test builds its own environment (support/environment-builder.ts); only __tests__/live/ reads the shipped ones.',
+            },
+            {
+              regex: '(^|/)environments(/index)?$',
+              importNames: ['ENVIRONMENT_INPUTS'],
+              message:
+                'A code test builds its own environments (support/environment-builder.ts); only __tests__/live/ reads the shipped ones.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read synthesized JSON and HTTP bodies with JSON.parse and assert their shape with expect().
     files: ['__tests__/**/*.ts'],
     rules: {
