@@ -11,7 +11,12 @@ import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-m
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { defaultBatchSize, queueRetentionSeconds, queueVisibilityTimeout } from '../../shared/notifier-queue-settings';
+import {
+  DEAD_LETTER_RETENTION_HOURS,
+  defaultBatchSize,
+  queueRetentionSeconds,
+  queueVisibilityTimeout,
+} from '../../shared/notifier-queue-settings';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
@@ -33,7 +38,7 @@ import {
 import { waveManifestFiles } from './wave-manifest';
 import { waveDeadlines, waveTable } from './wave-resources';
 
-const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+const DLQ_RETENTION_SECONDS = DEAD_LETTER_RETENTION_HOURS * 3600;
 
 /** Takes over the legacy module's state of this resource: `moved` from `module.slack_notifier.<type>.<name>`. */
 function moveFromLegacy(resource: TerraformResource, legacy: NotifierResource): void {
