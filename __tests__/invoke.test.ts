@@ -8,6 +8,8 @@ import { startFakeSecretsManager } from './support/fake-secrets-manager';
 import { startFakeSlack, type FakeSlack } from './support/slack-server';
 
 const ROOT = path.join(__dirname, '..');
+/** The function's clock: a day after the fixtures' waves (Monday 2026-11-23), so both are past their deadlines. */
+const INVOKE_AT = '2026-11-24T00:00:00Z';
 const run = promisify(execFile);
 
 async function invoke(
@@ -50,6 +52,8 @@ describe('npm run invoke', () => {
       slack.url,
       '--env',
       'dev',
+      '--at',
+      INVOKE_AT,
     ]);
 
     expect(result.code).toBe(0);
@@ -86,6 +90,8 @@ describe('npm run invoke', () => {
           '__tests__/fixtures/slack-notifier/close-scale-down.json',
           '--env',
           'dev',
+          '--at',
+          INVOKE_AT,
         ],
         {
           AWS_REGION: 'ap-northeast-2',
