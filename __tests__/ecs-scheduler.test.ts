@@ -15,6 +15,13 @@ import {
 } from './support/synth';
 
 const ACCOUNT = '111122223333'; // environments/dev.ts accountId
+/** Every scheduler role may also send a call it could not make to the scaling dead-letter queue. */
+const SCALING_DLQ_STATEMENT = {
+  Sid: 'KeepFailedScalingCalls',
+  Effect: 'Allow',
+  Action: 'sqs:SendMessage',
+  Resource: '${aws_sqs_queue.ecs_scheduler_scaling_dlq.arn}',
+};
 
 interface Schedule {
   name: string;
@@ -77,7 +84,7 @@ describe.each([
       expect(decodeJsonencode(role?.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com'));
     });
 
-    it('may call exactly ecs:UpdateService on its own service ARN', () => {
+    it('may call exactly ecs:UpdateService on its own service ARN, and dead-letter a call it could not make', () => {
       expect(decodeJsonencode(policy?.policy)).toEqual({
         Version: '2012-10-17',
         Statement: [
@@ -86,6 +93,7 @@ describe.each([
             Action: ['ecs:UpdateService'],
             Resource: [`arn:aws:ecs:ap-northeast-2:${ACCOUNT}:service/${svc.cluster}/${service}`],
           },
+          SCALING_DLQ_STATEMENT,
         ],
       });
     });
@@ -103,7 +111,7 @@ describe.each([
       expect(schedule?.target).toMatchObject({
         arn: UPDATE_SERVICE_TARGET_ARN,
         role_arn: `\${aws_iam_role.${module}_ecs_scheduler_role.arn}`,
-        retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 },
+        retry_policy: { maximum_event_age_in_seconds: 900, maximum_retry_attempts: 10 },
       });
       // Byte for byte what the legacy jsonencode() wrote (keys sorted), so the live input shows no diff.
       expect(schedule?.target.input).toBe(
@@ -145,7 +153,7 @@ describe('schedule options', () => {
       flexibleWindowMinutes: 15,
       retry: { maximumEventAgeMinutes: 30, maximumRetryAttempts: 3 },
     });
-    input.slackNotifier.waveGraceMinutes = 25;
+    input.slackNotifier.waveGraceMinutes = 45; // the retries end by the deadline
     const json = synthJson(input);
     const nestjs = schedules(json);
     expect(nestjs.nestjs_scheduler_scale_up).toMatchObject({
@@ -202,6 +210,7 @@ describe('schedule options', () => {
             `arn:aws:ecs:ap-northeast-2:${ACCOUNT}:service/terraform-study-dev-cluster/legacy-billing-reconciliation-worker-v2`,
           ],
         },
+        SCALING_DLQ_STATEMENT,
       ],
     });
     const input = JSON.parse(schedules(json).billing_recon_scheduler_scale_up!.target.input);

@@ -36,7 +36,9 @@ import {
   type NotifierResource,
 } from './names';
 import { waveManifestFiles } from './wave-manifest';
+import { RULE_TARGET_RETRY, ruleDelivery } from './rule-delivery';
 import { waveDeadlines, waveTable } from './wave-resources';
+import { NOTIFIER_SERVICE } from './function-environment';
 
 const DLQ_RETENTION_SECONDS = DEAD_LETTER_RETENTION_HOURS * 3600;
 
@@ -151,12 +153,15 @@ export class SlackNotifier extends Construct {
       policy: policyDocument([denyInsecureTransport('sqs:*', this.deadLetterQueue.arn)]),
     }).overrideLogicalId(logicalId('deadLetterQueuePolicy'));
 
+    const delivery = ruleDelivery(this, { names, rules: this.rules, operationsTopicArn: props.operationsTopicArn });
     this.rules.forEach((rule, index) => {
       const part = index + 1;
       const target = new CloudwatchEventTarget(this, part === 1 ? 'target' : `target_${part}`, {
         rule: rule.name,
         targetId: 'SendToSQS',
         arn: this.queue.arn,
+        retryPolicy: RULE_TARGET_RETRY,
+        deadLetterConfig: { arn: delivery.deadLetterQueue.arn },
       });
       target.overrideLogicalId(part === 1 ? logicalId('target') : notifierPartLogicalId('target', part));
       if (part === 1) moveFromLegacy(target, 'target');
@@ -242,6 +247,7 @@ export class SlackNotifier extends Construct {
     this.operationsAlarms = [
       dlqAlarm,
       deadlines.deadLetterAlarm,
+      ...delivery.alarms,
       ...functionAlarms(this, {
         functionName: names.function,
         errorMeans:
@@ -249,6 +255,8 @@ export class SlackNotifier extends Construct {
         names,
         logicalId,
         operationsTopicArn: props.operationsTopicArn,
+        service: NOTIFIER_SERVICE,
+        environment: config.name,
       }),
     ];
   }
