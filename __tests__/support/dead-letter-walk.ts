@@ -24,7 +24,9 @@ const resources = (json: TerraformJson, type: string): [string, Resource][] =>
 
 /** `${aws_sqs_queue.X.arn}` -> X. */
 function referenced(value: unknown, type: string, attribute: string): string | undefined {
-  const match = new RegExp(`^\\$\\{${type}\\.([A-Za-z0-9_-]+)\\.${attribute}\\}$`).exec(String(value ?? ''));
+  const match = new RegExp(`^\\$\\{${type}\\.([A-Za-z0-9_-]+)\\.${attribute}\\}$`).exec(
+    typeof value === 'string' ? value : '',
+  );
   return match?.[1];
 }
 

@@ -71,6 +71,14 @@ export class DeliveryRecords {
     }
   }
 
+  /** What Slack holds of the message, as recorded: delivered, or the copies it may hold. */
+  async peek(messageId: string): Promise<{ delivered: boolean; unconfirmed: number }> {
+    const item = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: this.key(messageId), ConsistentRead: true }),
+    );
+    return { delivered: item.Item?.delivered?.BOOL === true, unconfirmed: numberOf(item.Item?.unconfirmed) };
+  }
+
   /** The record now (strongly consistent). */
   async state(messageId: string): Promise<RecordState> {
     const item = await this.client.send(
@@ -118,6 +126,23 @@ export class DeliveryRecords {
         await update('SET #delivered = :true REMOVE #lease', '', { ':true': { BOOL: true } });
       },
     };
+  }
+
+  /**
+   * After a post made without a claim (the claim failed): records what Slack may hold, whoever holds
+   * the lease now, so that a retry neither posts a delivered alarm nor exceeds the maybe-posts.
+   */
+  async recordUnclaimed(messageId: string, delivered: boolean, unconfirmed: number): Promise<void> {
+    if (!delivered && unconfirmed === 0) return;
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: this.key(messageId),
+        UpdateExpression: delivered ? 'SET #delivered = :true' : 'ADD #unconfirmed :n',
+        ExpressionAttributeNames: delivered ? { '#delivered': 'delivered' } : { '#unconfirmed': 'unconfirmed' },
+        ExpressionAttributeValues: delivered ? { ':true': { BOOL: true } } : { ':n': { N: String(unconfirmed) } },
+      }),
+    );
   }
 
   /** After a failed post: gives the claim back (each attempt Slack may have posted is counted already). */

@@ -98,14 +98,41 @@ export function createHandler(deps: HandlerDeps = {}): AlertServiceHandler {
         }
         return 'claimed by an invocation that seems to have stopped; retried to take it over';
       }
+      // Without a claim, what the record says still bounds the copies (when it can be read).
+      let earlier = { delivered: false, unconfirmed: 0 };
+      if (!claim && ledger && messageId) {
+        try {
+          earlier = await ledger.peek(messageId);
+        } catch {
+          // Unreadable too: posted blind (logged above).
+        }
+      }
+      if (earlier.delivered) return undefined;
+      if (earlier.unconfirmed >= MAX_MAYBE_POSTS) {
+        return `may already be in Slack ${earlier.unconfirmed} times; not posted again: check the channel (help/troubleshooting.md)`;
+      }
       const outcome = await deliverAll([message], {
         ...deps.delivery,
         webhookUrl,
         deadline,
         logger,
-        ...(claim && messageId ? { ledger: ledger!.ledger(messageId, until, claim.unconfirmed) } : {}),
+        ...(claim && messageId
+          ? { ledger: ledger!.ledger(messageId, until, claim.unconfirmed) }
+          : { maxUnconfirmed: MAX_MAYBE_POSTS - earlier.unconfirmed, mayRepeat: earlier.unconfirmed > 0 }),
         onRejected,
       });
+      if (!claim && ledger && messageId) {
+        // Posted without a claim: what Slack may hold is recorded now, so the retry after a single
+        // failed claim still posts at most one more copy, noted.
+        const maybe = outcome.delivered ? 0 : outcome.unconfirmed;
+        try {
+          await ledger.recordUnclaimed(messageId, outcome.delivered, maybe);
+        } catch (error) {
+          logger.error('Delivery record unavailable after the post too; a retry may repeat this alarm', {
+            error: error as Error,
+          });
+        }
+      }
       if (claim && messageId && !outcome.delivered) {
         try {
           await ledger!.release(messageId, until);
@@ -121,7 +148,8 @@ export function createHandler(deps: HandlerDeps = {}): AlertServiceHandler {
   /** Waits while another invocation holds the record: until it is delivered, given back, or our time is nearly up. */
   async function waitForHolder(messageId: string, lease: number, deadline: number) {
     let state: Awaited<ReturnType<DeliveryRecords['state']>> = { status: 'held', lease };
-    while (state.status === 'held' && leaseLive(state.lease, now()) && Date.now() < deadline - HOLDER_POLL_MS) {
+    const stop = Math.min(deadline - HOLDER_POLL_MS, Date.now() + (deps.holderWaitMs ?? Infinity));
+    while (state.status === 'held' && leaseLive(state.lease, now()) && Date.now() < stop) {
       await new Promise((resolve) => setTimeout(resolve, HOLDER_POLL_MS));
       state = await ledger!.state(messageId);
     }

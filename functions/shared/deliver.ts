@@ -160,4 +160,6 @@ export interface SlackHandlerDeps<Settings> {
   delivery?: DeliveryTuning;
   /** Default: the SlackRefusedForGood metric (slack-refusal.ts). */
   onRejected?: RefusalReporter;
+  /** How long a duplicate waits for the invocation posting its message; default: until its own deadline. */
+  holderWaitMs?: number;
 }

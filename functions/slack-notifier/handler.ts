@@ -318,7 +318,7 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
    * back or runs out, or our own time is nearly up. The state last read.
    */
   async function waitForHolder(key: WaveKey, context: Context): Promise<WaveState> {
-    const stop = deadlineOf(context) - HOLDER_POLL_MS;
+    const stop = Math.min(deadlineOf(context) - HOLDER_POLL_MS, Date.now() + (deps.holderWaitMs ?? Infinity));
     for (;;) {
       const state = await store.state(key);
       if (state.status === 'closed' || !leaseLive(state.closeLease, now()) || Date.now() >= stop) return state;
