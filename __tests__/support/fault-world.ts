@@ -57,18 +57,13 @@ const CONTEXT_MS = 10_000;
 const context = (name: string): Context => lambdaContext(name, CONTEXT_MS);
 const silent = () => new Logger({ logLevel: 'SILENT' });
 
-/** Two services, scaled at 09:00 KST: the environment a wave of the matrix belongs to. */
-export function matrixManifest(): WaveManifest {
+/** Services of cluster `apps` scaled at 09:00 KST (the matrix: `api` and `worker`), as the stack packages them. */
+export function matrixManifest(services = ['api', 'worker']): WaveManifest {
   return waveManifest(
     parseEnvironment(
       testEnvironment({
-        scheduler: {
-          scaleUp: { time: '09:00' },
-          services: [
-            { cluster: 'apps', service: 'api' },
-            { cluster: 'apps', service: 'worker' },
-          ],
-        },
+        scheduler: { scaleUp: { time: '09:00' }, services: services.map((service) => ({ cluster: 'apps', service })) },
+        cloudwatch: { ecsAlarms: undefined },
       }),
     ),
   );
