@@ -6,7 +6,7 @@
 // repeat", and nothing lost (each message is in the channel at least once). Without faults, concurrent
 // duplicates of a close, an alarm or a batch give no Errors-alarm data point.
 import { startLocalDeliveriesTable, startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
-import { copies, type DynamoFault, type Fault, runAlarm, runWave } from './support/fault-world';
+import { copies, duplicates, type DynamoFault, type Fault, runAlarm, runWave } from './support/fault-world';
 import { type FakeSlack, type ScriptedAnswer, startFakeSlack } from './support/slack-server';
 
 let waves: LocalWaveTable;
@@ -107,5 +107,19 @@ describe.each(Object.entries(SLACK))('%s', (mode, answer) => {
       () => ['OTT-Aurora-Cluster-CPU-Utilization-High'],
     );
     expect(problems).toEqual([]);
+  });
+});
+
+describe('without faults, concurrent duplicates', () => {
+  it('of a batch, of the deadline close and of an alarm: one summary, one alarm, no Errors-alarm data point', async () => {
+    const slack = await startFakeSlack();
+    try {
+      slack.answer({ status: 200, delayMs: 200 });
+      const errors = await duplicates(waves, deliveries, slack, `dup${(cell += 1)}`);
+      expect(errors).toEqual([]);
+      expect(copies(slack).map((m) => m.copies)).toEqual([1, 1]);
+    } finally {
+      await slack.close();
+    }
   });
 });

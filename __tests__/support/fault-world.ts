@@ -177,6 +177,51 @@ export async function runWave(
   return { ...outcome, calls: faulty.calls() };
 }
 
+/**
+ * Fault-free duplicates, each pair or more at the same moment: the wave's batch twice (SQS delivers at
+ * least once), the deadline close 5 times, an alarm 3 times. The errors the invocations threw.
+ */
+export async function duplicates(
+  waves: LocalWaveTable,
+  deliveries: LocalWaveTable,
+  slack: FakeSlack,
+  environment: string,
+): Promise<unknown[]> {
+  const clock = { now: NOMINAL + 2 * 60_000 };
+  const common = { webhookUrl: fixedWebhookUrl(slack.url), now: () => clock.now, logger: silent() };
+  const waveHandler = notifier({
+    ...common,
+    settings: { environment, timeZone: 'Asia/Seoul', tableName: waves.tableName },
+    manifest: matrixManifest(),
+    dynamodb: waves.client,
+  });
+  const alarmHandler = alertService({
+    ...common,
+    settings: { environment: 'qa', displayTimeZone: 'Asia/Seoul', deliveriesTable: deliveries.tableName },
+    dynamodb: deliveries.client,
+  });
+  const errors: unknown[] = [];
+  const all = async (runs: Promise<unknown>[]) =>
+    (await Promise.allSettled(runs)).forEach((r) => r.status === 'rejected' && errors.push(r.reason));
+  const batch = () =>
+    sqsEventFor(
+      ['api', 'worker'].map((service, i) => ({
+        service,
+        cluster: 'apps',
+        atSecond: 60 + i,
+        eventId: `${environment}-${service}`,
+      })),
+    );
+  await all([waveHandler(batch(), context('notifier')), waveHandler(batch(), context('notifier'))]);
+  clock.now = NOMINAL + 20 * 60_000;
+  const close = { closeWave: { action: 'scale-up' as const, scheduledTime: new Date(clock.now).toISOString() } };
+  await all(Array.from({ length: 5 }, () => waveHandler(close, context('notifier'))));
+  const event: SNSEvent = fixture('aurora-cpu-alarm');
+  (event.Records[0]!.Sns as { MessageId: string }).MessageId = `${environment}-alarm`;
+  await all(Array.from({ length: 3 }, () => alarmHandler(event, context('alert-service'))));
+  return errors;
+}
+
 /** An alarm: one SNS message, its invocation and Lambda's 2 retries. */
 export async function runAlarm(
   table: LocalWaveTable,

@@ -208,9 +208,20 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
         ...(content.lateAt === undefined ? {} : { lateAt: content.lateAt }),
         ...(group.implausible ? { notes: [IMPLAUSIBLE_NOTE] } : {}),
       });
-      if (!record || record.parts.length !== messages.length) {
+      if (!record) {
         record = { content, parts: messages.map(() => ({ maybe: 0, delivered: false })) };
         await store.startPost(group.key, lease, until, record);
+      } else if (record.parts.length !== messages.length) {
+        // The same content in another number of parts (the code or the services changed since): every
+        // part is sent again, each counted as the most-sent part was, so none exceeds two copies.
+        const most = Math.max(...record.parts.map((part) => part.maybe + (part.delivered ? 1 : 0)));
+        logger.warn('Post in progress re-split into another number of parts; all its parts are sent again', {
+          wave: group.key.id,
+          parts: messages.length,
+          before: record.parts.length,
+        });
+        record = { content, parts: messages.map(() => ({ maybe: most, delivered: false })) };
+        await store.startPost(group.key, lease, until, record, true);
       }
       outcome = await deliverAll(messages, {
         ...deps.delivery,

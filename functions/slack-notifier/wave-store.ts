@@ -191,14 +191,17 @@ export class WaveStore {
     }
   }
 
-  /** Fixes what the post says before any of it is sent (once: a post in progress is resumed as it is). */
-  async startPost(wave: WaveKey, lease: Lease, until: number, post: PostRecord): Promise<void> {
+  /**
+   * Fixes what the post says before any of it is sent (once: a post in progress is resumed as it is,
+   * unless `replace`).
+   */
+  async startPost(wave: WaveKey, lease: Lease, until: number, post: PostRecord, replace = false): Promise<void> {
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: this.key(wave, WAVE_ITEM),
         UpdateExpression: 'SET #post = :post',
-        ConditionExpression: '#lease = :until AND attribute_not_exists(#post)',
+        ConditionExpression: replace ? '#lease = :until' : '#lease = :until AND attribute_not_exists(#post)',
         ExpressionAttributeNames: { '#lease': lease, '#post': POST_OF[lease] },
         ExpressionAttributeValues: { ':until': { N: String(until) }, ':post': postValue(post) },
       }),
