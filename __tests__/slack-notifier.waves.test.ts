@@ -188,7 +188,8 @@ describe('the deadline', () => {
     expect(slack.posts).toHaveLength(1);
 
     rig.clock.now = MONDAY_SCALE_UP + 26 * 60_000;
-    const late = sqsEventFor([{ ...calls[19]!, atSecond: 25 * 60 }]);
+    // Called at 09:19 (a Scheduler retry: they end by the deadline), recorded after the deadline closed the wave.
+    const late = sqsEventFor([{ ...calls[19]!, atSecond: 19 * 60 }]);
     expect(await rig.handler(late, context())).toEqual({ batchItemFailures: [] });
     expect(slack.posts).toHaveLength(2);
     expect(text(1)).toMatch(/^✅ ECS Scaling, late results: dev \(Scale-up 09:00 KST, Mon 2026-11-23\): 1 succeeded/);
