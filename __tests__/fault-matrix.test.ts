@@ -1,7 +1,8 @@
 // The fault matrix (issue 22): every single fault x a wave, a late wave and an alarm, driven with SQS's
 // and Lambda's redelivery (support/fault-world.ts). A fault is one DynamoDB call, each in turn from the
-// first to the last of the run, refused (throttled), the invocation dying at it, or applied with its
-// answer lost; with Slack taking every post, or taking every post and dropping every answer. Whatever
+// first call of the run to the last of its second invocation (the one after the post: later ones only
+// repeat it), refused (throttled), the invocation dying at it, or applied with its answer lost; with
+// Slack taking every post, or taking every post and dropping every answer. Whatever
 // the cell: at most 2 copies of any message in the channel, every copy after the first marked "may
 // repeat", and nothing lost (each message is in the channel at least once). Without faults, concurrent
 // duplicates of a close, an alarm or a batch give no Errors-alarm data point.
@@ -47,16 +48,16 @@ function violations(label: string, slack: FakeSlack, mustShow: string[]): string
 /** Runs one cell against a Slack stand-in of its own; its violations. */
 async function inCell(
   answer: ScriptedAnswer,
-  run: (slack: FakeSlack, name: string) => Promise<{ calls: number }>,
+  run: (slack: FakeSlack, name: string) => Promise<{ calls: number; callsAfter: number[] }>,
   label: string,
   mustShow: (name: string) => string[],
-): Promise<{ problems: string[]; calls: number }> {
+): Promise<{ problems: string[]; calls: number; callsAfter: number[] }> {
   const slack = await startFakeSlack();
   try {
     slack.answer(answer);
     const name = `cell${(cell += 1)}`;
-    const { calls } = await run(slack, name);
-    return { problems: violations(label, slack, mustShow(name)), calls };
+    const { calls, callsAfter } = await run(slack, name);
+    return { problems: violations(label, slack, mustShow(name)), calls, callsAfter };
   } finally {
     await slack.close();
   }
@@ -66,11 +67,12 @@ async function inCell(
 async function matrix(
   mode: string,
   answer: ScriptedAnswer,
-  run: (slack: FakeSlack, name: string, fault?: Fault) => Promise<{ calls: number }>,
+  run: (slack: FakeSlack, name: string, fault?: Fault) => Promise<{ calls: number; callsAfter: number[] }>,
   mustShow: (name: string) => string[],
 ): Promise<string[]> {
   const clean = await inCell(answer, (slack, name) => run(slack, name), 'no fault', mustShow);
-  const cells = Array.from({ length: clean.calls }, (_, i) => KINDS[mode]!.map((kind) => ({ at: i + 1, kind }))).flat();
+  const last = clean.callsAfter[1] ?? clean.calls;
+  const cells = Array.from({ length: last }, (_, i) => KINDS[mode]!.map((kind) => ({ at: i + 1, kind }))).flat();
   const problems = [...clean.problems];
   for (let i = 0; i < cells.length; i += CONCURRENT_CELLS) {
     const round = await Promise.all(

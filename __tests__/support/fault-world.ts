@@ -74,6 +74,8 @@ export interface RunOutcome {
   errors: number;
   /** Messages that ended in a dead-letter or failures queue. */
   deadLettered: number;
+  /** DynamoDB calls made by the end of each invocation, in order. */
+  callsAfter: number[];
 }
 
 interface Delivery {
@@ -86,11 +88,12 @@ interface Delivery {
 async function drive(
   first: Delivery[],
   clock: { now: number },
-  crashed: Promise<void>,
+  faulty: ReturnType<typeof faultyClient>,
   invoke: (delivery: Delivery) => Promise<'ok' | 'failed' | 'threw'>,
 ): Promise<RunOutcome> {
+  const { crashed } = faulty;
   const pending = [...first];
-  const outcome: RunOutcome = { errors: 0, deadLettered: 0 };
+  const outcome: RunOutcome = { errors: 0, deadLettered: 0, callsAfter: [] };
   let crashSpent = false;
   while (pending.length > 0) {
     pending.sort((a, b) => a.at - b.at);
@@ -100,6 +103,7 @@ async function drive(
     // A crash leaves the invocation hanging: Lambda ends it at its timeout (a failed invocation).
     const result = crashSpent ? await running : await Promise.race([running, crashed.then(() => 'crashed' as const)]);
     if (result === 'crashed') crashSpent = true;
+    outcome.callsAfter.push(faulty.calls());
     const settled = result === 'crashed' ? 'threw' : result;
     if (settled === 'threw') outcome.errors += 1;
     if (settled === 'ok') continue;
@@ -162,7 +166,7 @@ export async function runWave(
         { at: NOMINAL + 2 * 60_000, kind: 'receive', attempt: 1 },
         { at: NOMINAL + 20 * 60_000, kind: 'close', attempt: 1 },
       ];
-  const outcome = await drive(first, clock, faulty.crashed, async (delivery) => {
+  const outcome = await drive(first, clock, faulty, async (delivery) => {
     try {
       if (delivery.kind === 'close') {
         await handler(close, context('notifier'));
@@ -243,7 +247,7 @@ export async function runAlarm(
   });
   const event: SNSEvent = fixture('aurora-cpu-alarm');
   (event.Records[0]!.Sns as { MessageId: string }).MessageId = messageId;
-  const outcome = await drive([{ at: NOMINAL, kind: 'invoke', attempt: 1 }], clock, faulty.crashed, async () => {
+  const outcome = await drive([{ at: NOMINAL, kind: 'invoke', attempt: 1 }], clock, faulty, async () => {
     try {
       await handler(event, context('alert-service'));
       return 'ok';
