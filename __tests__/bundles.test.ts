@@ -147,12 +147,26 @@ describe.each([
   });
 });
 
+/** YYYY-MM-DD of the last Monday whose 00:00 UTC (09:00 KST) is at or before `at`. */
+function lastMondayBefore(at: number): string {
+  const day = new Date(at);
+  day.setUTCHours(0, 0, 0, 0);
+  if (day.getTime() > at) day.setUTCDate(day.getUTCDate() - 1);
+  while (day.getUTCDay() !== 1) day.setUTCDate(day.getUTCDate() - 1);
+  return day.toISOString().slice(0, 10);
+}
+
 describe('bundles run end to end', () => {
   it('slack-notifier: records the wave in DynamoDB through the SDK, reports the unreadable records, posts at the deadline', async () => {
     const env = { ENVIRONMENT: 'qa', TIMEZONE: 'Asia/Seoul', WAVES_TABLE: waves.tableName };
-    const event = {
-      Records: [...notifierFixture('scale-up-success').Records, ...notifierFixture('malformed-bodies').Records],
-    };
+    // The bundle reads the real clock, and posts no wave older than the waves table keeps (7 days): the
+    // fixtures' Monday 2026-11-23 is moved to the last Monday at least an hour ago.
+    const day = lastMondayBefore(Date.now() - 3600_000);
+    const event = JSON.parse(
+      JSON.stringify({
+        Records: [...notifierFixture('scale-up-success').Records, ...notifierFixture('malformed-bodies').Records],
+      }).replaceAll('2026-11-23', day),
+    ) as { Records: unknown[] };
     const posts = slack.posts.length;
     const recorded = (await invokeBundle('slack-notifier', event, env)) as { batchItemFailures: unknown[] };
 
@@ -162,11 +176,11 @@ describe('bundles run end to end', () => {
 
     const closed = await invokeBundle(
       'slack-notifier',
-      { closeWave: { action: 'scale-up', scheduledTime: '2026-11-23T00:20:00Z' } },
+      { closeWave: { action: 'scale-up', scheduledTime: `${day}T00:20:00Z` } },
       env,
     );
 
-    expect(closed).toEqual({ wave: 'scale-up@2026-11-23T00:00:00.000Z', posted: true, reported: 2, missing: 3 });
+    expect(closed).toEqual({ wave: `scale-up@${day}T00:00:00.000Z`, posted: true, reported: 2, missing: 3 });
     expect(secrets.requests.filter((r) => r.body.SecretId === SECRET_ID).length).toBeGreaterThanOrEqual(1);
     expect(slack.posts).toHaveLength(posts + 1);
     const post = slack.posts.at(-1)!;

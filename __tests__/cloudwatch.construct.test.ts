@@ -95,13 +95,19 @@ describe('cloudwatch in a stack with Aurora and ECS alarms', () => {
       const OPERATIONS = '${aws_sns_topic.operations_topic.arn}';
       const failureQueues = ['cloudwatch_alert_service_failures_not_empty', 'slack_notifier_alerts_dlq_not_empty'];
       for (const [id, alarm] of Object.entries(alarms)) {
-        const expected = (alarm.dimensions as Record<string, string> | undefined)?.FunctionName
+        const operationsOnly =
+          (alarm.dimensions as Record<string, string> | undefined)?.FunctionName !== undefined ||
+          ['EcsSchedulerSlack', 'AWS/Events'].includes(String(alarm.namespace)) ||
+          [
+            'slack_notifier_wave_deadline_dlq_not_empty',
+            'slack_notifier_update_service_dlq_not_empty',
+            'ecs_scheduler_scaling_dlq_not_empty',
+          ].includes(id);
+        const expected = operationsOnly
           ? [OPERATIONS]
           : failureQueues.includes(id)
             ? [OPERATIONS, TOPIC_ARN]
-            : id === 'slack_notifier_wave_deadline_dlq_not_empty'
-              ? [OPERATIONS]
-              : [TOPIC_ARN];
+            : [TOPIC_ARN];
         expect({ id, alarm_actions: alarm.alarm_actions, ok_actions: alarm.ok_actions }).toEqual({
           id,
           alarm_actions: expected,
@@ -230,10 +236,15 @@ describe('cloudwatch in a stack with Aurora and ECS alarms', () => {
       expect(Object.keys(resourcesOf(bare, 'aws_cloudwatch_metric_alarm')).sort()).toEqual([
         'cloudwatch_alert_service_errors',
         'cloudwatch_alert_service_failures_not_empty',
+        'cloudwatch_alert_service_slack_refused',
         'cloudwatch_alert_service_throttles',
+        'ecs_scheduler_scaling_dlq_not_empty',
         'slack_notifier_alerts_dlq_not_empty',
         'slack_notifier_function_errors',
+        'slack_notifier_function_slack_refused',
         'slack_notifier_function_throttles',
+        'slack_notifier_update_service_dlq_not_empty',
+        'slack_notifier_update_service_failed',
         'slack_notifier_wave_deadline_dlq_not_empty',
       ]);
     });

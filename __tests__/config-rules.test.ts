@@ -123,6 +123,11 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
     "slackNotifier.waveGraceMinutes: the scaleDown wave at 23:50 plus waveGraceMinutes 20 passes midnight, so its deadline would fall on the next day, which the deadline schedule's weekdays do not follow. Use at most 9 or move scheduler.scaleDown.time earlier",
   ],
   [
+    "`scheduler.retry.maximumEventAgeMinutes` plus `scheduler.flexibleWindowMinutes` is at most `slackNotifier.waveGraceMinutes`, so a scale schedule stops retrying by its wave's deadline",
+    parse((e) => (e.scheduler.retry = { maximumEventAgeMinutes: 60, maximumRetryAttempts: 10 })),
+    'scheduler.retry.maximumEventAgeMinutes: retries (60 min) plus the flexible window (5 min) reach 65 min past the wave, beyond its deadline (slackNotifier.waveGraceMinutes 20): a call that fails for good would reach the scaling dead-letter queue after the summary. Use at most 15, or raise waveGraceMinutes to at least 65',
+  ],
+  [
     '`cloudwatch.ecsAlarms.services` names scheduled services, each once',
     parse((e) => e.cloudwatch.ecsAlarms.services.push('nope')),
     'cloudwatch.ecsAlarms.services[2]: "nope" is not a scheduled service; name one of scheduler.services (its resourceName), whose cluster the alarm uses',

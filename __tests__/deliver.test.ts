@@ -131,13 +131,16 @@ describe('deliverAll', () => {
       delivered: false,
       posts: [{ status: 200, attempts: 1, waitedMs: 0 }],
       reason: 'Slack rejected the message: HTTP 400 invalid_blocks',
+      rejected: true,
       unconfirmed: 0,
     });
     expect(slack.posts.map((post) => post.json)).toEqual(messages.slice(0, 2));
     expect(log.entries.at(-1)).toEqual({
       level: 'error',
       message: 'Slack post failed',
-      extra: [{ part: 2, of: 3, reason: 'Slack rejected the message: HTTP 400 invalid_blocks' }],
+      extra: [
+        { part: 2, of: 3, reason: 'Slack rejected the message: HTTP 400 invalid_blocks', slackRefusal: 'permanent' },
+      ],
     });
     expectNoUrlIn(logTexts(), slack.url);
   });
@@ -165,12 +168,12 @@ describe('deliverAll', () => {
       {
         level: 'warn',
         message: 'Slack post will be retried',
-        extra: [{ part: 2, attempt: 1, reason: 'HTTP 500 internal_error', waitMs: 20 }],
+        extra: [{ part: 2, of: 2, attempt: 1, reason: 'HTTP 500 internal_error', waitMs: 20 }],
       },
       {
         level: 'warn',
         message: 'Slack post will be retried',
-        extra: [{ part: 2, attempt: 2, reason: 'HTTP 429 rate_limited', waitMs: 40 }],
+        extra: [{ part: 2, of: 2, attempt: 2, reason: 'HTTP 429 rate_limited', waitMs: 40 }],
       },
     ]);
     expectNoUrlIn(logTexts(), slack.url);

@@ -41,8 +41,9 @@ function environment(s: GeneratedScheduler): EnvironmentInput {
     scaleUp: { time: pad(s.upHour), weekdays: 'MON-FRI' },
     scaleDown: { time: pad(s.downHour), weekdays: 'MON-FRI' },
   });
-  // The shortest wave grace period the config rules accept with this flexible window.
-  env.slackNotifier.waveGraceMinutes = s.flexibleWindowMinutes + 10;
+  // The shortest wave grace period the config rules accept with this flexible window and the default
+  // 15 min of retries (which must end by the deadline).
+  env.slackNotifier.waveGraceMinutes = s.flexibleWindowMinutes + 15;
   return env;
 }
 
@@ -90,6 +91,12 @@ describe('for any accepted service list', () => {
                 Effect: 'Allow',
                 Action: ['ecs:UpdateService'],
                 Resource: [`arn:aws:ecs:ap-northeast-2:${TEST_ACCOUNT}:service/${svc.cluster}/${svc.service}`],
+              },
+              {
+                Sid: 'KeepFailedScalingCalls',
+                Effect: 'Allow',
+                Action: 'sqs:SendMessage',
+                Resource: '${aws_sqs_queue.ecs_scheduler_scaling_dlq.arn}',
               },
             ],
           });

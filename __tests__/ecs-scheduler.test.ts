@@ -8,6 +8,14 @@ import type { EnvironmentInput } from '../environments/schema';
 import { decodeJsonencode, serviceTrust } from './support/jsonencode';
 import { resourcesOf, schedulerResourcesOf, synthJson, synthText, type TerraformJson } from './support/synth';
 
+/** Every scheduler role may also send a call it could not make to the scaling dead-letter queue. */
+const SCALING_DLQ_STATEMENT = {
+  Sid: 'KeepFailedScalingCalls',
+  Effect: 'Allow',
+  Action: 'sqs:SendMessage',
+  Resource: '${aws_sqs_queue.ecs_scheduler_scaling_dlq.arn}',
+};
+
 interface Schedule {
   name: string;
   schedule_expression: string;
@@ -67,7 +75,7 @@ describe('a stack of three services (api and worker in apps-qa, the singleton ba
       expect(decodeJsonencode(role?.assume_role_policy)).toEqual(serviceTrust('scheduler.amazonaws.com', TEST_ACCOUNT));
     });
 
-    it('may call exactly ecs:UpdateService on its own service ARN', () => {
+    it('may call exactly ecs:UpdateService on its own service ARN, and dead-letter a call it could not make', () => {
       expect(decodeJsonencode(policy?.policy)).toEqual({
         Version: '2012-10-17',
         Statement: [
@@ -76,6 +84,7 @@ describe('a stack of three services (api and worker in apps-qa, the singleton ba
             Action: ['ecs:UpdateService'],
             Resource: [`arn:aws:ecs:ap-northeast-2:${TEST_ACCOUNT}:service/${svc.cluster}/${service}`],
           },
+          SCALING_DLQ_STATEMENT,
         ],
       });
     });
@@ -93,7 +102,7 @@ describe('a stack of three services (api and worker in apps-qa, the singleton ba
       expect(schedule?.target).toMatchObject({
         arn: UPDATE_SERVICE_TARGET_ARN,
         role_arn: `\${aws_iam_role.${module}_ecs_scheduler_role.arn}`,
-        retry_policy: { maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 10 },
+        retry_policy: { maximum_event_age_in_seconds: 900, maximum_retry_attempts: 10 },
       });
       // Byte for byte what the legacy jsonencode() wrote (keys sorted), so the live input shows no diff.
       expect(schedule?.target.input).toBe(
@@ -135,7 +144,7 @@ describe('schedule options', () => {
         flexibleWindowMinutes: 15,
         retry: { maximumEventAgeMinutes: 30, maximumRetryAttempts: 3 },
       },
-      slackNotifier: { waveGraceMinutes: 25 },
+      slackNotifier: { waveGraceMinutes: 45 }, // the retries (30 min) and the window (15) end by the deadline
     });
     const api = schedules(synthJson(input));
     expect(api.api_scheduler_scale_up).toMatchObject({
@@ -197,6 +206,7 @@ describe('schedule options', () => {
             `arn:aws:ecs:ap-northeast-2:${TEST_ACCOUNT}:service/apps-qa/legacy-billing-reconciliation-worker-v2`,
           ],
         },
+        SCALING_DLQ_STATEMENT,
       ],
     });
     const input = JSON.parse(schedules(json).billing_recon_scheduler_scale_up!.target.input);

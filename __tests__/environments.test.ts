@@ -316,7 +316,7 @@ describe('config validation names the environment, the service, the field and th
   it('accepts the edges of each range', () => {
     const accepted = withChange((env) => {
       env.scheduler.flexibleWindowMinutes = 60;
-      Object.assign(env.slackNotifier as object, { waveGraceMinutes: 70 });
+      Object.assign(env.slackNotifier as object, { waveGraceMinutes: 719 });
       env.scheduler.scaleUp = { time: '00:00', weekdays: '*' };
       env.scheduler.scaleDown = { time: '12:00', weekdays: 'MON,WED-FRI,SUN' };
       env.scheduler.retry = { maximumEventAgeMinutes: 659, maximumRetryAttempts: 185 };

@@ -12,6 +12,8 @@ import { FIXTURE_SERVICES, fixtureEnvironment } from './support/fixture-environm
 import { projectCopy } from './support/project-copy';
 import { startFakeSlack, type FakeSlack } from './support/slack-server';
 
+/** The function's clock: a day after the fixtures' waves (Monday 2026-11-23), so both are past their deadlines. */
+const INVOKE_AT = '2026-11-24T00:00:00Z';
 const run = promisify(execFile);
 const DEV = fixtureEnvironment();
 const COPY = projectCopy({ dev: DEV, stg: testEnvironment({ name: 'stg' }) });
@@ -72,6 +74,8 @@ describe('npm run invoke', () => {
       '--webhook-url',
       slack.url,
       'dev',
+      '--at',
+      INVOKE_AT,
     ]);
 
     expect(result.code).toBe(0);
@@ -143,6 +147,8 @@ describe('npm run invoke', () => {
           '--event',
           `${FIXTURES}/close-scale-down.json`,
           'dev',
+          '--at',
+          INVOKE_AT,
         ],
         {
           AWS_REGION: DEV.region,

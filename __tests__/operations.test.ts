@@ -28,7 +28,7 @@ type Resource = Record<string, unknown>;
 const alarmsOf = (json: TerraformJson) => Object.entries(resourcesOf(json, 'aws_cloudwatch_metric_alarm'));
 const dimensionsOf = (alarm: Resource) => (alarm.dimensions ?? {}) as Record<string, string>;
 
-/** Logical IDs of every queue that holds what could not be delivered: redrive, Lambda and Scheduler DLQs. */
+/** Logical IDs of every queue that holds what could not be delivered: redrive, Lambda, Scheduler and EventBridge DLQs. */
 function failureQueues(json: TerraformJson): string[] {
   const idOf = (arn: unknown) => /^\$\{aws_sqs_queue\.([a-z0-9_]+)\.arn\}$/.exec(String(arn))?.[1];
   const redrive = Object.values(resourcesOf(json, 'aws_sqs_queue')).map(
@@ -41,8 +41,13 @@ function failureQueues(json: TerraformJson): string[] {
   const schedulerDlqs = Object.values(resourcesOf(json, 'aws_scheduler_schedule')).map(
     (s) => (s.target as { dead_letter_config?: { arn: string } }).dead_letter_config?.arn,
   );
+  const ruleTargetDlqs = Object.values(resourcesOf(json, 'aws_cloudwatch_event_target')).map(
+    (t) => (t.dead_letter_config as { arn?: string } | undefined)?.arn,
+  );
   return [
-    ...new Set([...redrive, ...destinations, ...schedulerDlqs].map(idOf).filter((id) => id !== undefined)),
+    ...new Set(
+      [...redrive, ...destinations, ...schedulerDlqs, ...ruleTargetDlqs].map(idOf).filter((id) => id !== undefined),
+    ),
   ].sort();
 }
 
@@ -86,26 +91,31 @@ describe('a stack with its own operations topic (one address)', () => {
     expect(slackPath).not.toContain(OPERATIONS_TOPIC);
   });
 
-  it('finds the three failure queues: notifier DLQ, alert failures, deadline DLQ', () => {
+  it('finds the five failure queues: notifier DLQ, alert failures, deadline DLQ, rule DLQ, scaling DLQ', () => {
     expect(failureQueues(json)).toEqual([
       'cloudwatch_alert_service_failures',
+      'ecs_scheduler_scaling_dlq',
       'slack_notifier_alerts_dlq',
+      'slack_notifier_update_service_dlq',
       'slack_notifier_wave_deadline_dlq',
     ]);
   });
 
-  it.each(['cloudwatch_alert_service_failures', 'slack_notifier_alerts_dlq', 'slack_notifier_wave_deadline_dlq'])(
-    'announces %s filling on the operations topic (ALARM and OK), never only on the Slack path',
-    (queueId) => {
-      const alarms = queueAlarms(json, queueId);
-      expect(alarms).toHaveLength(1);
-      for (const [, alarm] of alarms) {
-        expect(alarm.alarm_actions).toContain(OPERATIONS_TOPIC);
-        expect(alarm.ok_actions).toContain(OPERATIONS_TOPIC);
-        expect((alarm.alarm_actions as string[]).some((topic) => !slackPath.includes(topic))).toBe(true);
-      }
-    },
-  );
+  it.each([
+    'cloudwatch_alert_service_failures',
+    'ecs_scheduler_scaling_dlq',
+    'slack_notifier_alerts_dlq',
+    'slack_notifier_update_service_dlq',
+    'slack_notifier_wave_deadline_dlq',
+  ])('announces %s filling on the operations topic (ALARM and OK), never only on the Slack path', (queueId) => {
+    const alarms = queueAlarms(json, queueId);
+    expect(alarms).toHaveLength(1);
+    for (const [, alarm] of alarms) {
+      expect(alarm.alarm_actions).toContain(OPERATIONS_TOPIC);
+      expect(alarm.ok_actions).toContain(OPERATIONS_TOPIC);
+      expect((alarm.alarm_actions as string[]).some((topic) => !slackPath.includes(topic))).toBe(true);
+    }
+  });
 
   it('keeps the failure alarms at their names', () => {
     const names = failureQueues(json).flatMap((id) => queueAlarms(json, id).map(([, a]) => a.alarm_name));
@@ -304,10 +314,15 @@ describe('an existing operations topic', () => {
     expect(routed.map(([id]) => id).sort()).toEqual([
       'cloudwatch_alert_service_errors',
       'cloudwatch_alert_service_failures_not_empty',
+      'cloudwatch_alert_service_slack_refused',
       'cloudwatch_alert_service_throttles',
+      'ecs_scheduler_scaling_dlq_not_empty',
       'slack_notifier_alerts_dlq_not_empty',
       'slack_notifier_function_errors',
+      'slack_notifier_function_slack_refused',
       'slack_notifier_function_throttles',
+      'slack_notifier_update_service_dlq_not_empty',
+      'slack_notifier_update_service_failed',
       'slack_notifier_wave_deadline_dlq_not_empty',
     ]);
   });

@@ -30,7 +30,12 @@ let table: LocalWaveTable;
 freshWaveServers((t, s) => ([table, slack] = [t, s]));
 
 function handlerFor(services: string[] = PAIR, deps: HandlerDeps = {}) {
-  return waveHandler(table, slack.url, manifestFor(services), { delivery: FAST, ...deps }).handler;
+  return rigFor(services, deps).handler;
+}
+
+/** The handler and its clock (at the wave's time: set it past the calls a test sends). */
+function rigFor(services: string[] = PAIR, deps: HandlerDeps = {}) {
+  return waveHandler(table, slack.url, manifestFor(services), { delivery: FAST, ...deps });
 }
 
 const text = (index = 0) => readableText(slack.posts[index]!);
@@ -50,7 +55,9 @@ describe('reading the records of a wave', () => {
       })),
     );
 
-    const result = await handlerFor(services)(event, context());
+    const rig = rigFor(services);
+    rig.clock.now = MONDAY_SCALE_UP + 6 * 60_000;
+    const result = await rig.handler(event, context());
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(slack.posts).toHaveLength(1);
@@ -61,17 +68,22 @@ describe('reading the records of a wave', () => {
   });
 
   it('reads the real fixtures: success, scale-down, failure, a service given as an ARN', async () => {
-    const handler = handlerFor(['nestjs', 'python-api', 'frontend', 'worker-service']);
-    const event = {
-      Records: ['scale-up-success', 'scale-down', 'service-not-found', 'service-as-arn'].flatMap(
-        (name) => notifierFixture(name).Records,
-      ),
-    };
+    const { handler, clock } = rigFor(['nestjs', 'python-api', 'frontend', 'worker-service']);
+    const batch = (names: string[]) => ({ Records: names.flatMap((name) => notifierFixture(name).Records) });
+    const sixPm = MONDAY_SCALE_UP + 9 * 3600_000;
 
-    expect(await handler(event, context())).toEqual({ batchItemFailures: [] });
-    expect(slack.posts).toHaveLength(0); // neither wave is complete
-    await handler(closeAt('scale-up', MONDAY_SCALE_UP + 20 * 60_000), context());
-    await handler(closeAt('scale-down', MONDAY_SCALE_UP + 9 * 3600_000 + 20 * 60_000), context());
+    // Each batch read minutes after its calls, each wave closed at its deadline.
+    clock.now = MONDAY_SCALE_UP + 10 * 60_000;
+    expect(await handler(batch(['scale-up-success', 'service-not-found', 'service-as-arn']), context())).toEqual({
+      batchItemFailures: [],
+    });
+    expect(slack.posts).toHaveLength(0); // the wave is not complete
+    clock.now = MONDAY_SCALE_UP + 20 * 60_000;
+    await handler(closeAt('scale-up', clock.now), context());
+    clock.now = sixPm + 10 * 60_000;
+    expect(await handler(batch(['scale-down']), context())).toEqual({ batchItemFailures: [] });
+    clock.now = sixPm + 20 * 60_000;
+    await handler(closeAt('scale-down', clock.now), context());
 
     expect(slack.posts).toHaveLength(2);
     const [morning, evening] = [text(0), text(1)];

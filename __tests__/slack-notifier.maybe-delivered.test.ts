@@ -6,7 +6,7 @@
 import { MAY_REPEAT_NOTE } from '../functions/shared/repeat-note';
 import type { LocalWaveTable } from '../scripts/local-wave-table';
 import { sqsEventFor } from './support/cloudtrail-events';
-import { crashAt, isWaveClose } from './support/crash';
+import { crashAt, isPartConfirmed, isWaveClose } from './support/crash';
 import { type FakeSlack, readableText } from './support/slack-server';
 import {
   failedIds,
@@ -94,9 +94,9 @@ describe('Slack takes every post and drops the connection', () => {
   });
 });
 
-describe('the function stops after Slack answered 200, before the wave is recorded closed', () => {
+describe('the function stops after Slack answered 200, before recording that Slack took it', () => {
   it('the next receive posts the summary once more, noted; the deadline posts nothing', async () => {
-    const crashing = crashAt(table.client, isWaveClose);
+    const crashing = crashAt(table.client, isPartConfirmed);
     const first = waveHandler(table, slack.url, manifest, { dynamodb: crashing.client });
     first.clock.now = MONDAY_SCALE_UP + 60_000;
     void first.handler(wave(), context());
@@ -107,6 +107,7 @@ describe('the function stops after Slack answered 200, before the wave is record
     const next = waveHandler(table, slack.url, manifest);
     next.clock.now = first.clock.now + VISIBILITY_MS;
     expect(failedIds(await next.handler(wave(2), context()))).toEqual([]);
+    next.clock.now = MONDAY_SCALE_UP + 20 * 60_000;
     expect(await next.handler(closeWave, context())).toMatchObject({ posted: false });
     expect(failedIds(await next.handler(wave(3), context()))).toEqual([]);
 
@@ -117,7 +118,7 @@ describe('the function stops after Slack answered 200, before the wave is record
   it('stopping there twice: 2 posts, then no more; the records go on failing (to the DLQ and its alarm)', async () => {
     let now = MONDAY_SCALE_UP + 60_000;
     for (let crash = 1; crash <= 2; crash++) {
-      const crashing = crashAt(table.client, isWaveClose);
+      const crashing = crashAt(table.client, isPartConfirmed);
       const rig = waveHandler(table, slack.url, manifest, { dynamodb: crashing.client });
       rig.clock.now = now;
       void rig.handler(wave(crash), context());
@@ -132,5 +133,23 @@ describe('the function stops after Slack answered 200, before the wave is record
     await expect(last.handler(closeWave, context())).rejects.toThrow(/may already be in Slack 2 times/);
     expect(slack.posts).toHaveLength(2);
     expect(noted()).toEqual([false, true]);
+  });
+});
+
+describe('the function stops after recording that Slack took the summary, before the wave is recorded closed', () => {
+  it('the next receive finishes the wave without posting it again', async () => {
+    const crashing = crashAt(table.client, isWaveClose);
+    const first = waveHandler(table, slack.url, manifest, { dynamodb: crashing.client });
+    first.clock.now = MONDAY_SCALE_UP + 60_000;
+    void first.handler(wave(), context());
+    await crashing.crashed;
+
+    const next = waveHandler(table, slack.url, manifest);
+    next.clock.now = first.clock.now + VISIBILITY_MS;
+    expect(failedIds(await next.handler(wave(2), context()))).toEqual([]);
+    next.clock.now = MONDAY_SCALE_UP + 20 * 60_000;
+    expect(await next.handler(closeWave, context())).toMatchObject({ posted: false });
+
+    expect(slack.posts).toHaveLength(1);
   });
 });

@@ -1,15 +1,23 @@
 // Which wave a call belongs to: the configured schedule in its own time zone (Intl), the call's
 // CloudTrail time and the desired count it asked for.
+import type { EnvironmentInput } from '../environments';
 import type { ScalingResult } from '../functions/slack-notifier/cloudtrail';
 import { latestOccurrence, waveId, waveLabel, waveOf, waveToClose, zonedTime } from '../functions/slack-notifier/waves';
 import { CLUSTER, manifestFor } from './support/waves';
 
+/** Scheduler retries for 60 min (the deadline 65 min after the wave, so the config rules accept it). */
+const hourOfRetries = (env: EnvironmentInput) => {
+  env.scheduler.retry = { maximumEventAgeMinutes: 60, maximumRetryAttempts: 10 };
+  env.slackNotifier.waveGraceMinutes = 65;
+};
 const seoul = manifestFor(['nestjs', 'steady'], (env) => {
   const steady = env.scheduler.services.find((s) => s.service === 'steady')!;
   Object.assign(steady, { upCount: 2, downCount: 2 });
+  hourOfRetries(env);
 });
 const newYork = manifestFor(['nestjs'], (env) => {
   env.scheduler.timezone = 'America/New_York';
+  hourOfRetries(env);
 });
 
 function call(eventTime: string, overrides: Partial<ScalingResult> = {}): ScalingResult {

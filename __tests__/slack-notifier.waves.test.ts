@@ -168,6 +168,7 @@ describe('the deadline', () => {
 
   it('posts a wave no schedule fired for, listing every service: a silent scheduler becomes visible', async () => {
     const rig = waveHandler(table, slack.url, manifest);
+    rig.clock.now = MONDAY_SCALE_UP + 20 * 60_000;
     expect(await rig.handler(close('scale-up', 20), context())).toMatchObject({
       posted: true,
       reported: 0,
@@ -182,10 +183,13 @@ describe('the deadline', () => {
     const rig = waveHandler(table, slack.url, manifest);
     const calls = waveCalls(services);
     await rig.handler(sqsEventFor(calls.slice(0, 19)), context());
+    rig.clock.now = MONDAY_SCALE_UP + 20 * 60_000;
     await rig.handler(close('scale-up', 20), context());
     expect(slack.posts).toHaveLength(1);
 
-    const late = sqsEventFor([{ ...calls[19]!, atSecond: 25 * 60 }]);
+    rig.clock.now = MONDAY_SCALE_UP + 26 * 60_000;
+    // Called at 09:19 (a Scheduler retry: they end by the deadline), recorded after the deadline closed the wave.
+    const late = sqsEventFor([{ ...calls[19]!, atSecond: 19 * 60 }]);
     expect(await rig.handler(late, context())).toEqual({ batchItemFailures: [] });
     expect(slack.posts).toHaveLength(2);
     expect(text(1)).toMatch(/^✅ ECS Scaling, late results: dev \(Scale-up 09:00 KST, Mon 2026-11-23\): 1 succeeded/);
@@ -206,7 +210,9 @@ describe('the deadline', () => {
       desiredCount: 0,
       atSecond: 9 * 3600 + (call.atSecond ?? 0),
     }));
+    rig.clock.now = evening + 10 * 60_000;
     await rig.handler(sqsEventFor(calls.slice(1)), context());
+    rig.clock.now = evening + 20 * 60_000;
     expect(await rig.handler(close('scale-down', 20, evening), context())).toEqual({
       wave: 'scale-down@2026-11-23T09:00:00.000Z',
       posted: true,
@@ -222,6 +228,7 @@ describe('the deadline', () => {
     const rig = waveHandler(table, slack.url, manifest, {
       delivery: { baseBackoffMs: 1, maxBackoffMs: 2, maxAttempts: 2 },
     });
+    rig.clock.now = MONDAY_SCALE_UP + 20 * 60_000;
     await expect(rig.handler(close('scale-up', 20), context())).rejects.toThrow(
       `wave ${SCALE_UP_WAVE}: summary not delivered (Slack delivery failed after 2 attempts; last: HTTP 500 internal_error)`,
     );
@@ -294,6 +301,7 @@ describe('calls of no wave', () => {
 
   it('are posted once, as outside the schedule, and never dropped', async () => {
     const rig = waveHandler(table, slack.url, manifestFor(services));
+    rig.clock.now = MONDAY_SCALE_UP + 4 * 3600_000 + 60_000;
     // 13:00 KST: hours after the scale-up window (5 min + 60 min of retries) and before 18:00.
     const noon = [{ service: 'svc-001', atSecond: 4 * 3600, eventId: 'evt-noon', messageId: 'm1' }];
     // A count the config gives neither action, and a service the config does not list.

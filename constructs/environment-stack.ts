@@ -36,14 +36,16 @@ export class EnvironmentStack extends TerraformStack {
     // The declared account, not data.aws_caller_identity: a plan then needs no STS call.
     this.account = { region: config.region, accountId: config.accountId };
 
-    this.ecsScheduler = new EcsScheduler(this, 'ecs_scheduler', {
-      environment: config.name,
-      account: this.account,
-      scheduler: config.scheduler,
-    });
-
     this.operations = new Operations(this, 'operations', { config, account: this.account });
     const operationsTopicArn = this.operations.topicArn;
+
+    this.ecsScheduler = new EcsScheduler(this, 'ecs_scheduler', {
+      environment: config.name,
+      namePrefix: config.namePrefix,
+      account: this.account,
+      scheduler: config.scheduler,
+      operationsTopicArn,
+    });
 
     this.cloudwatch = new Cloudwatch(this, 'cloudwatch', { config, account: this.account, operationsTopicArn });
 
@@ -54,7 +56,11 @@ export class EnvironmentStack extends TerraformStack {
       operationsTopicArn,
       alarmTopicArn: this.cloudwatch.topic.topic.arn,
     });
-    this.operations.admit([...this.cloudwatch.operationsAlarms, ...this.slackNotifier.operationsAlarms]);
+    this.operations.admit([
+      ...this.ecsScheduler.operationsAlarms,
+      ...this.cloudwatch.operationsAlarms,
+      ...this.slackNotifier.operationsAlarms,
+    ]);
   }
 
   /**

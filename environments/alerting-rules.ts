@@ -41,7 +41,26 @@ function notifierRules(env: EnvironmentConfig): RuleViolation[] {
       message: `maxReceiveCount ${maxReceiveCount} x the queue's visibility timeout ${visibility} s (6 x functionTimeoutSeconds + batchingWindowSeconds) is ${maxReceiveCount * visibility} s, not below the queue's ${queueRetentionHours} h retention (queueRetentionHours): a failing message would expire before reaching the dead-letter queue. Lower maxReceiveCount or functionTimeoutSeconds, or raise queueRetentionHours`,
     });
   }
-  return [...found, ...waveGraceRules(env)];
+  return [...found, ...waveGraceRules(env), ...retryRules(env)];
+}
+
+/**
+ * A scale schedule stops retrying by its wave's deadline: a call that fails for good is then kept in
+ * the scaling dead-letter queue (and its alarm rings) when the summary names it "no call seen", not
+ * up to an hour later.
+ */
+function retryRules(env: EnvironmentConfig): RuleViolation[] {
+  const { waveGraceMinutes } = env.slackNotifier;
+  const { flexibleWindowMinutes, retry } = env.scheduler;
+  const reach = flexibleWindowMinutes + retry.maximumEventAgeMinutes;
+  if (reach <= waveGraceMinutes) return [];
+  const most = waveGraceMinutes - flexibleWindowMinutes;
+  return [
+    {
+      path: ['scheduler', 'retry', 'maximumEventAgeMinutes'],
+      message: `retries (${retry.maximumEventAgeMinutes} min) plus the flexible window (${flexibleWindowMinutes} min) reach ${reach} min past the wave, beyond its deadline (slackNotifier.waveGraceMinutes ${waveGraceMinutes}): a call that fails for good would reach the scaling dead-letter queue after the summary. ${most >= 1 ? `Use at most ${most}, or raise` : 'Raise'} waveGraceMinutes to at least ${reach}`,
+    },
+  ];
 }
 
 /** The deadline must come after a wave's last results, and on the same day as the wave. */

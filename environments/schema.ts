@@ -164,7 +164,7 @@ export const environmentSchema = z.strictObject({
           .int()
           .min(1, 'maximumEventAgeMinutes must be 1 to 1440 (24 h)')
           .max(1440, 'maximumEventAgeMinutes must be 1 to 1440 (24 h)')
-          .default(60),
+          .default(15),
         maximumRetryAttempts: z
           .number()
           .int()
@@ -172,7 +172,7 @@ export const environmentSchema = z.strictObject({
           .max(185, 'maximumRetryAttempts must be 0 to 185')
           .default(10),
       })
-      .default({ maximumEventAgeMinutes: 60, maximumRetryAttempts: 10 }),
+      .default({ maximumEventAgeMinutes: 15, maximumRetryAttempts: 10 }),
     services: z.array(serviceSchema).min(1, 'list at least one service to schedule'),
     /**
      * true when a scale-up or scale-down time at night (22:00-06:00 local) is meant: silences the

@@ -3,7 +3,10 @@
 // SLACK_WEBHOOK_SECRET_ID is read with the caller's AWS credentials. The slack-notifier records its
 // waves in an in-memory table (dynalite) that lives for this run: never in the deployed table.
 //
-//   npm run invoke -- [<env>] <function> --event <file.json> [--event <file.json> ...] [--webhook-url <url>]
+//   npm run invoke -- [<env>] <function> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--at <ISO time>]
+//
+// `--at` sets the function's clock (it then runs on from there): the fixtures are of Monday 2026-11-23,
+// and the slack-notifier reports calls, and refuses closes, too old for any wave it could post.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
@@ -96,7 +99,15 @@ async function targetOf(
   return { fn, entry: FUNCTIONS[fn]!, config: environments.find((env) => env.name === name)! };
 }
 
-const USAGE = `usage: npm run invoke -- [<env>] <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--event <file.json> ...] [--webhook-url <url>]`;
+const USAGE = `usage: npm run invoke -- [<env>] <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--at <ISO time>]`;
+
+/** A clock that reads `at` now and runs on from there. */
+function clockFrom(at: string): () => number {
+  const start = Date.parse(at);
+  if (Number.isNaN(start)) throw new UsageError(`--at ${at}: not an ISO time such as 2026-11-24T00:00:00Z`);
+  const offset = start - Date.now();
+  return () => Date.now() + offset;
+}
 
 class UsageError extends Error {}
 
@@ -164,11 +175,13 @@ async function main(argv: string[]): Promise<number> {
       event: { type: 'string', multiple: true },
       'webhook-url': { type: 'string' },
       env: { type: 'string' },
+      at: { type: 'string' },
     },
   });
   const { fn, entry, config } = await targetOf(positionals, values.env);
   if (!values.event?.length) throw new UsageError('--event <file.json> is required');
   const events = values.event.map(readEvent);
+  const clock = values.at === undefined ? undefined : clockFrom(values.at);
   const webhookUrl = values['webhook-url'];
   const urlSource = webhookUrl === undefined ? undefined : await fixedUrl(webhookUrl);
   const variables = await entry.environment(config);
@@ -199,7 +212,11 @@ async function main(argv: string[]): Promise<number> {
   const local = await entry.local?.(config, variables);
   try {
     const { createHandler } = await entry.handlerModule();
-    const handler = createHandler({ ...(urlSource ? { webhookUrl: urlSource } : {}), ...local?.deps } as never);
+    const handler = createHandler({
+      ...(urlSource ? { webhookUrl: urlSource } : {}),
+      ...(clock ? { now: clock } : {}),
+      ...local?.deps,
+    } as never);
     for (const event of events) results.push((await handler(event as never, localContext(fn))) ?? null);
   } finally {
     process.stdout.write = stdoutWrite;

@@ -32,6 +32,7 @@ export function cloudwatchNames(config: CloudwatchNaming, environment: string) {
     failureAlarm: `${team}-alert-service-failures-not-empty-${environment}`,
     errorsAlarm: `${team}-alert-service-errors-${environment}`,
     throttlesAlarm: `${team}-alert-service-throttles-${environment}`,
+    slackRefusedAlarm: `${team}-alert-service-slack-refused-${environment}`,
     deliveryTable: `${team}-alert-deliveries-${environment}`,
     deliveryPolicy: `${team}-alert-deliveries-policy-${environment}`,
     logGroup: `/${team}/${environment}/alert-service`,
@@ -63,6 +64,7 @@ export const CLOUDWATCH_RESOURCES = {
   failureAlarm: 'alert_service_failures_not_empty',
   errorsAlarm: 'alert_service_errors',
   throttlesAlarm: 'alert_service_throttles',
+  slackRefusedAlarm: 'alert_service_slack_refused',
   deliveryTable: 'alert_deliveries',
   deliveryPolicy: 'alert_deliveries_policy',
 } as const;

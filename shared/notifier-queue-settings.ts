@@ -11,6 +11,14 @@ export function queueRetentionSeconds(hours: number): number {
   return hours * 3600;
 }
 
+/** How long the notifier's dead-letter queue keeps what could not be delivered (SQS's maximum, 14 days). */
+export const DEAD_LETTER_RETENTION_HOURS = 14 * 24;
+
+/** The oldest a record can be when the function reads it: kept by the queue, then by its DLQ and redriven. */
+export function recordMaxAgeHours(queueRetentionHours: number): number {
+  return queueRetentionHours + DEAD_LETTER_RETENTION_HOURS;
+}
+
 /** AWS's guidance: at least six times the function timeout, plus the batching window. */
 export function queueVisibilityTimeout(functionTimeoutSeconds: number, batchingWindowSeconds: number): number {
   return 6 * functionTimeoutSeconds + batchingWindowSeconds;

@@ -79,3 +79,16 @@ export function legacySchedulerAddresses(legacyModule: string): Record<keyof Sch
     scaleDown: at('aws_scheduler_schedule', LEGACY_RESOURCE.scaleDown),
   };
 }
+
+/** The scale schedules' shared dead-letter queue (new in this project: the legacy had none). */
+export function scalingDeadLetterNames(prefix: string, environment: string) {
+  return {
+    queue: `${prefix}-scaling-dlq-${environment}`,
+    alarm: `${prefix}-scaling-dlq-not-empty-${environment}`,
+    logicalIds: {
+      queue: 'ecs_scheduler_scaling_dlq',
+      policy: 'ecs_scheduler_scaling_dlq_policy',
+      alarm: 'ecs_scheduler_scaling_dlq_not_empty',
+    },
+  };
+}

@@ -28,3 +28,7 @@ export function crashAt(client: DynamoDBClient, at: (input: Record<string, unkno
 /** The wave store's "posted" write: the update that marks the wave closed. */
 export const isWaveClose = (input: Record<string, unknown>) =>
   typeof input.UpdateExpression === 'string' && input.UpdateExpression.startsWith('SET #status = :closed');
+
+/** The delivery ledgers' write recording that Slack took a part (after its 200, before the post is finished). */
+export const isPartConfirmed = (input: Record<string, unknown>) =>
+  typeof input.UpdateExpression === 'string' && input.UpdateExpression.includes('#delivered = :true');

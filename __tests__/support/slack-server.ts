@@ -23,6 +23,8 @@ export interface RecordedPost {
   /** Parsed JSON body, or undefined when it was not JSON. */
   json: unknown;
   receivedAt: number;
+  /** What the stand-in answered (a `drop` took the post): whether the post is in the channel. */
+  answer: ScriptedAnswer;
 }
 
 export interface FakeSlack {
@@ -51,8 +53,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       } catch {
         json = undefined;
       }
-      posts.push({ path: request.url ?? '', headers: request.headers, body, json, receivedAt: Date.now() });
       const answer = script[Math.min(served, script.length - 1)] ?? { status: 200, body: 'ok' };
+      posts.push({ path: request.url ?? '', headers: request.headers, body, json, receivedAt: Date.now(), answer });
       served += 1;
       if (answer.drop) {
         request.socket.destroy();
@@ -103,4 +105,9 @@ export function readableText(post: RecordedPost): string {
 export function recordWait(waits: number[], ms: number): Promise<void> {
   waits.push(ms);
   return Promise.resolve();
+}
+
+/** The posts Slack took: answered 2xx, or taken and the connection dropped. */
+export function inChannel(posts: RecordedPost[]): RecordedPost[] {
+  return posts.filter((post) => post.answer.status >= 200 && post.answer.status < 300);
 }

@@ -3,8 +3,11 @@ import type { EnvironmentConfig } from '../../environments/schema';
 import { slackFunctionEnvironment } from '../shared/function-environment';
 import { cloudwatchNames } from '../../shared/cloudwatch-names';
 
+/** The function's service name (logs, and its metrics' `service` dimension). */
+export const ALERT_SERVICE = 'alert-service';
+
 export function alertServiceEnvironment(config: EnvironmentConfig, secretId: string): Record<string, string> {
-  return slackFunctionEnvironment('alert-service', config.name, secretId, {
+  return slackFunctionEnvironment(ALERT_SERVICE, config.name, secretId, {
     DISPLAY_TIMEZONE: config.scheduler.timezone,
     DELIVERIES_TABLE: cloudwatchNames(config.cloudwatch, config.name).deliveryTable,
   });

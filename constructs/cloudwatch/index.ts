@@ -20,7 +20,7 @@ import { webhookSecretReference } from '../shared/webhook-secret';
 import { adoptLegacyResources, ALLOW_SNS_STATEMENT_ID, legacyImportIds } from './adopt-legacy';
 import { createAlarms } from './alarms';
 import { deliveryTable } from './delivery-table';
-import { alertServiceEnvironment } from './function-environment';
+import { ALERT_SERVICE, alertServiceEnvironment } from './function-environment';
 import { cloudwatchLogicalId as logicalId, cloudwatchNames } from '../../shared/cloudwatch-names';
 
 /** Lambda's own retries of a failed asynchronous invocation, and how long an event may wait. */
@@ -181,6 +181,8 @@ export class Cloudwatch extends Construct {
         names,
         logicalId,
         operationsTopicArn: props.operationsTopicArn,
+        service: ALERT_SERVICE,
+        environment: config.name,
       }),
     ];
   }

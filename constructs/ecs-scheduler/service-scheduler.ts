@@ -39,6 +39,8 @@ export interface ServiceSchedulerProps {
   account: AccountScope;
   service: ServiceConfig;
   timing: ScheduleTiming;
+  /** Where Scheduler keeps a call it could not make (sent with this service's role). */
+  deadLetterQueueArn: string;
 }
 
 export class ServiceScheduler extends Construct {
@@ -48,7 +50,7 @@ export class ServiceScheduler extends Construct {
   readonly scaleDown: SchedulerSchedule;
 
   constructor(scope: Construct, props: ServiceSchedulerProps) {
-    const { environment, account, service, timing } = props;
+    const { environment, account, service, timing, deadLetterQueueArn } = props;
     super(scope, service.resourceName);
     const names = schedulerResourceNames(service.resourceName, environment);
     const ids = schedulerLogicalIds(service.resourceName);
@@ -73,6 +75,8 @@ export class ServiceScheduler extends Construct {
           Action: ['ecs:UpdateService'],
           Resource: [ecsServiceArn(account, service.cluster, service.service)],
         },
+        // Scheduler sends an undeliverable call to the dead-letter queue with the schedule's role.
+        { Sid: 'KeepFailedScalingCalls', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: deadLetterQueueArn },
       ]),
     });
     this.policy.overrideLogicalId(ids.policy);
@@ -97,6 +101,7 @@ export class ServiceScheduler extends Construct {
             maximumEventAgeInSeconds: timing.retry.maximumEventAgeMinutes * 60,
             maximumRetryAttempts: timing.retry.maximumRetryAttempts,
           },
+          deadLetterConfig: { arn: deadLetterQueueArn },
         },
       });
       resource.overrideLogicalId(ids[id]);

@@ -1,7 +1,10 @@
-// Alarms on a Lambda function's own failures: invocations that errored, and invocations Lambda
-// throttled. They go to the operations topic only: the Slack path may be what is failing.
+// Alarms on a Lambda function's own failures: invocations that errored, invocations Lambda
+// throttled, and Slack refusals that retrying cannot heal (a revoked webhook: the function's own
+// metric, functions/shared/slack-refusal.ts, which an SQS batch reports without failing). They go to
+// the operations topic only: the Slack path may be what is failing.
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { Construct } from 'constructs';
+import { SLACK_REFUSAL_METRIC } from '../../functions/shared/slack-refusal';
 
 export interface FunctionAlarmsProps {
   functionName: string;
@@ -12,9 +15,12 @@ export interface FunctionAlarmsProps {
   /** The module's logical IDs, by resource key. */
   logicalId: (key: AlarmKey) => string;
   operationsTopicArn: string;
+  /** The function's service name (its metrics' `service` dimension) and environment. */
+  service: string;
+  environment: string;
 }
 
-type AlarmKey = 'errorsAlarm' | 'throttlesAlarm';
+type AlarmKey = 'errorsAlarm' | 'throttlesAlarm' | 'slackRefusedAlarm';
 
 export function functionAlarms(scope: Construct, props: FunctionAlarmsProps): CloudwatchMetricAlarm[] {
   const alarm = (metric: 'Errors' | 'Throttles') => {
@@ -41,5 +47,22 @@ export function functionAlarms(scope: Construct, props: FunctionAlarmsProps): Cl
     resource.overrideLogicalId(props.logicalId(key));
     return resource;
   };
-  return [alarm('Errors'), alarm('Throttles')];
+  const refusals = new CloudwatchMetricAlarm(scope, props.logicalId('slackRefusedAlarm'), {
+    alarmName: props.names.slackRefusedAlarm,
+    alarmDescription: `Slack refused a post from ${props.functionName} for good (HTTP 4xx: no_service or invalid_token for a revoked webhook, channel_not_found, channel_is_archived): nothing reaches Slack until the secret holds a working webhook URL (help/troubleshooting.md)`,
+    namespace: SLACK_REFUSAL_METRIC.namespace,
+    metricName: SLACK_REFUSAL_METRIC.name,
+    dimensions: SLACK_REFUSAL_METRIC.dimensions(props.service, props.environment),
+    statistic: 'Sum',
+    // Within minutes of the first refusal, from whichever function saw it.
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+    alarmActions: [props.operationsTopicArn],
+    okActions: [props.operationsTopicArn],
+  });
+  refusals.overrideLogicalId(props.logicalId('slackRefusedAlarm'));
+  return [alarm('Errors'), alarm('Throttles'), refusals];
 }

@@ -11,7 +11,12 @@ import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-m
 import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Fn, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { defaultBatchSize, queueRetentionSeconds, queueVisibilityTimeout } from '../../shared/notifier-queue-settings';
+import {
+  DEAD_LETTER_RETENTION_HOURS,
+  defaultBatchSize,
+  queueRetentionSeconds,
+  queueVisibilityTimeout,
+} from '../../shared/notifier-queue-settings';
 import type { EnvironmentConfig } from '../../environments/schema';
 import type { AccountScope } from '../shared/arn';
 import { BundledFunction } from '../shared/bundled-function';
@@ -31,9 +36,11 @@ import {
   type NotifierResource,
 } from './names';
 import { waveManifestFiles } from './wave-manifest';
+import { RULE_TARGET_RETRY, ruleDelivery } from './rule-delivery';
 import { waveDeadlines, waveTable } from './wave-resources';
+import { NOTIFIER_SERVICE } from './function-environment';
 
-const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
+const DLQ_RETENTION_SECONDS = DEAD_LETTER_RETENTION_HOURS * 3600;
 
 /** Takes over the legacy module's state of this resource: `moved` from `module.slack_notifier.<type>.<name>`. */
 function moveFromLegacy(resource: TerraformResource, legacy: NotifierResource): void {
@@ -146,12 +153,15 @@ export class SlackNotifier extends Construct {
       policy: policyDocument([denyInsecureTransport('sqs:*', this.deadLetterQueue.arn)]),
     }).overrideLogicalId(logicalId('deadLetterQueuePolicy'));
 
+    const delivery = ruleDelivery(this, { names, rules: this.rules, operationsTopicArn: props.operationsTopicArn });
     this.rules.forEach((rule, index) => {
       const part = index + 1;
       const target = new CloudwatchEventTarget(this, part === 1 ? 'target' : `target_${part}`, {
         rule: rule.name,
         targetId: 'SendToSQS',
         arn: this.queue.arn,
+        retryPolicy: RULE_TARGET_RETRY,
+        deadLetterConfig: { arn: delivery.deadLetterQueue.arn },
       });
       target.overrideLogicalId(part === 1 ? logicalId('target') : notifierPartLogicalId('target', part));
       if (part === 1) moveFromLegacy(target, 'target');
@@ -237,6 +247,7 @@ export class SlackNotifier extends Construct {
     this.operationsAlarms = [
       dlqAlarm,
       deadlines.deadLetterAlarm,
+      ...delivery.alarms,
       ...functionAlarms(this, {
         functionName: names.function,
         errorMeans:
@@ -244,6 +255,8 @@ export class SlackNotifier extends Construct {
         names,
         logicalId,
         operationsTopicArn: props.operationsTopicArn,
+        service: NOTIFIER_SERVICE,
+        environment: config.name,
       }),
     ];
   }

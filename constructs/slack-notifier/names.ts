@@ -19,6 +19,14 @@ export function notifierNames(prefix: string, environment: string) {
     dlqAlarm: `${prefix}-alerts-dlq-not-empty-${environment}`,
     errorsAlarm: `${prefix}-slack-notifier-errors-${environment}`,
     throttlesAlarm: `${prefix}-slack-notifier-throttles-${environment}`,
+    slackRefusedAlarm: `${prefix}-slack-notifier-slack-refused-${environment}`,
+    ruleDeadLetterQueue: `${prefix}-update-service-dlq-${environment}`,
+    ruleDlqAlarm: `${prefix}-update-service-dlq-not-empty-${environment}`,
+    /** FailedInvocations of rule `part` (1: the legacy rule). */
+    ruleFailedAlarm: (part: number) =>
+      part === 1
+        ? `${prefix}-update-service-failed-${environment}`
+        : `${prefix}-update-service-${part}-failed-${environment}`,
     deadlineDeadLetterQueue: `${prefix}-wave-deadline-dlq-${environment}`,
     deadlineDlqAlarm: `${prefix}-wave-deadline-dlq-not-empty-${environment}`,
     trail: `${prefix}-management-events-${environment}`,
@@ -62,6 +70,11 @@ export const NOTIFIER_RESOURCES = {
   deadlineDlqAlarm: 'wave_deadline_dlq_not_empty',
   errorsAlarm: 'function_errors',
   throttlesAlarm: 'function_throttles',
+  slackRefusedAlarm: 'function_slack_refused',
+  ruleDeadLetterQueue: 'update_service_dlq',
+  ruleDeadLetterQueuePolicy: 'update_service_dlq_policy',
+  ruleDlqAlarm: 'update_service_dlq_not_empty',
+  ruleFailedAlarm: 'update_service_failed',
 } as const;
 
 export type NotifierResource = keyof typeof NOTIFIER_RESOURCES;
@@ -71,7 +84,7 @@ export function notifierLogicalId(resource: NotifierResource): string {
 }
 
 /** Logical ID of part 2, 3, ... of the rule or its target (part 1 is the legacy resource itself). */
-export function notifierPartLogicalId(resource: 'rule' | 'target', part: number): string {
+export function notifierPartLogicalId(resource: 'rule' | 'target' | 'ruleFailedAlarm', part: number): string {
   return `${notifierLogicalId(resource)}_${part}`;
 }
 

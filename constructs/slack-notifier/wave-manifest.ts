@@ -4,6 +4,7 @@
 // key order, so the same config gives the same bytes (and the same zip).
 import type { EnvironmentConfig } from '../../environments/schema';
 import { WAVE_MANIFEST_FILE, type WaveManifest } from '../../functions/slack-notifier/waves';
+import { recordMaxAgeHours } from '../../shared/notifier-queue-settings';
 
 export function waveManifest(config: EnvironmentConfig): WaveManifest {
   const { timezone, scaleUp, scaleDown, flexibleWindowMinutes, retry, services } = config.scheduler;
@@ -14,6 +15,7 @@ export function waveManifest(config: EnvironmentConfig): WaveManifest {
     flexibleWindowMinutes,
     maximumEventAgeMinutes: retry.maximumEventAgeMinutes,
     waveGraceMinutes: config.slackNotifier.waveGraceMinutes,
+    recordMaxAgeHours: recordMaxAgeHours(config.slackNotifier.queueRetentionHours),
     services: services
       .map(({ cluster, service, upCount, downCount }) => ({ cluster, service, upCount, downCount }))
       .sort((a, b) => (`${a.cluster}/${a.service}` < `${b.cluster}/${b.service}` ? -1 : 1)),

@@ -3,9 +3,10 @@
 //
 //   messageId = <SNS MessageId>   lease (epoch ms), delivered (true), unconfirmed (count), expiresAt
 //
-// The lease is written before the post and removed after it. A lease found expired means its
-// invocation stopped mid-post, so Slack may have the alarm: that counts as a maybe-post, as does a
-// post sent without an answer. `delivered` ends it: a repeat of the message posts nothing.
+// The lease is written before the post and removed after it. Each attempt is counted in `unconfirmed`
+// before it is sent (under the lease) and uncounted only once Slack refused it, so a crash or a failed
+// write anywhere leaves the count too high, never too low: a lease found run out needs no extra count.
+// `delivered` ends it: a repeat of the message posts nothing.
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -13,6 +14,8 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import { type DeliveryLedger, MAX_MAYBE_POSTS } from '../shared/deliver';
+import { expiredBefore } from '../shared/lease';
 
 /** Key and TTL attribute names; the stack creates the table with them. */
 export const DELIVERIES_TABLE = { partitionKey: 'messageId', ttlAttribute: 'expiresAt' } as const;
@@ -25,8 +28,11 @@ export type Claim =
   | { status: 'claimed'; unconfirmed: number }
   /** Posted before: a repeat of the message. */
   | { status: 'delivered' }
-  /** Another invocation is posting it right now. */
-  | { status: 'held' };
+  /** Another invocation is posting it right now (its lease, epoch ms). */
+  | { status: 'held'; lease: number };
+
+/** The record as it is now. */
+export type RecordState = { status: 'delivered' } | { status: 'held'; lease: number } | { status: 'free' };
 
 export class DeliveryRecords {
   constructor(
@@ -41,7 +47,8 @@ export class DeliveryRecords {
           TableName: this.tableName,
           Key: this.key(messageId),
           UpdateExpression: 'SET #lease = :until, #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: 'attribute_not_exists(#delivered) AND (attribute_not_exists(#lease) OR #lease < :now)',
+          ConditionExpression:
+            'attribute_not_exists(#delivered) AND (attribute_not_exists(#lease) OR #lease < :expired)',
           ExpressionAttributeNames: {
             '#lease': 'lease',
             '#ttl': DELIVERIES_TABLE.ttlAttribute,
@@ -49,66 +56,106 @@ export class DeliveryRecords {
           },
           ExpressionAttributeValues: {
             ':until': { N: String(until) },
-            ':now': { N: String(now) },
+            ':expired': { N: String(expiredBefore(now)) },
             ':ttl': { N: String(Math.floor(now / 1000) + DELIVERY_RETENTION_DAYS * 24 * 3600) },
           },
-          ReturnValues: 'ALL_OLD',
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      const before = numberOf(output.Attributes?.unconfirmed);
-      if (output.Attributes?.lease === undefined) return { status: 'claimed', unconfirmed: before };
-      // Taken over from an invocation that stopped mid-post: count its post as a maybe.
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: this.key(messageId),
-          UpdateExpression: 'ADD #unconfirmed :one',
-          ConditionExpression: '#lease = :until',
-          ExpressionAttributeNames: { '#unconfirmed': 'unconfirmed', '#lease': 'lease' },
-          ExpressionAttributeValues: { ':one': { N: '1' }, ':until': { N: String(until) } },
-        }),
-      );
-      return { status: 'claimed', unconfirmed: before + 1 };
+      return { status: 'claimed', unconfirmed: numberOf(output.Attributes?.unconfirmed) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const item = await this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: this.key(messageId), ConsistentRead: true }),
-      );
-      return item.Item?.delivered ? { status: 'delivered' } : { status: 'held' };
+      const state = await this.state(messageId);
+      // Given back between our write and our read: held by nobody, so by "another" that is done.
+      return state.status === 'free' ? { status: 'held', lease: 0 } : state;
     }
   }
 
-  /** After Slack took the post. */
-  async delivered(messageId: string, until: number): Promise<void> {
+  /** What Slack holds of the message, as recorded: delivered, or the copies it may hold. */
+  async peek(messageId: string): Promise<{ delivered: boolean; unconfirmed: number }> {
+    const item = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: this.key(messageId), ConsistentRead: true }),
+    );
+    return { delivered: item.Item?.delivered?.BOOL === true, unconfirmed: numberOf(item.Item?.unconfirmed) };
+  }
+
+  /** The record now (strongly consistent). */
+  async state(messageId: string): Promise<RecordState> {
+    const item = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: this.key(messageId), ConsistentRead: true }),
+    );
+    if (item.Item?.delivered) return { status: 'delivered' };
+    const lease = item.Item?.lease?.N;
+    return lease === undefined ? { status: 'free' } : { status: 'held', lease: Number(lease) };
+  }
+
+  /** Records each attempt of the post under the claim (the ledger of deliver.ts); `confirm` marks it delivered. */
+  ledger(messageId: string, until: number, unconfirmed: number): DeliveryLedger {
+    const update = (expression: string, condition: string, values: Record<string, AttributeValue>) =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(messageId),
+          UpdateExpression: expression,
+          ConditionExpression: `#lease = :until${condition}`,
+          ExpressionAttributeNames: {
+            '#lease': 'lease',
+            ...(expression.includes('#unconfirmed') || condition.includes('#unconfirmed')
+              ? { '#unconfirmed': 'unconfirmed' }
+              : {}),
+            ...(expression.includes('#delivered') ? { '#delivered': 'delivered' } : {}),
+          },
+          ExpressionAttributeValues: { ':until': { N: String(until) }, ...values },
+        }),
+      );
+    return {
+      parts: [{ maybe: unconfirmed, delivered: false }],
+      reserve: async () => {
+        await update('ADD #unconfirmed :one', ' AND (attribute_not_exists(#unconfirmed) OR #unconfirmed < :max)', {
+          ':one': { N: '1' },
+          ':max': { N: String(MAX_MAYBE_POSTS) },
+        });
+      },
+      unreserve: async () => {
+        await update('ADD #unconfirmed :minus', ' AND #unconfirmed > :zero', {
+          ':minus': { N: '-1' },
+          ':zero': { N: '0' },
+        });
+      },
+      confirm: async () => {
+        await update('SET #delivered = :true REMOVE #lease', '', { ':true': { BOOL: true } });
+      },
+    };
+  }
+
+  /**
+   * After a post made without a claim (the claim failed): records what Slack may hold, whoever holds
+   * the lease now, so that a retry neither posts a delivered alarm nor exceeds the maybe-posts.
+   */
+  async recordUnclaimed(messageId: string, delivered: boolean, unconfirmed: number): Promise<void> {
+    if (!delivered && unconfirmed === 0) return;
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: this.key(messageId),
-        UpdateExpression: 'SET #delivered = :true REMOVE #lease',
-        ConditionExpression: '#lease = :until',
-        ExpressionAttributeNames: { '#delivered': 'delivered', '#lease': 'lease' },
-        ExpressionAttributeValues: { ':true': { BOOL: true }, ':until': { N: String(until) } },
+        UpdateExpression: delivered ? 'SET #delivered = :true' : 'ADD #unconfirmed :n',
+        ExpressionAttributeNames: delivered ? { '#delivered': 'delivered' } : { '#unconfirmed': 'unconfirmed' },
+        ExpressionAttributeValues: delivered ? { ':true': { BOOL: true } } : { ':n': { N: String(unconfirmed) } },
       }),
     );
   }
 
-  /** After a failed post: gives the claim back, counting the attempts Slack may have posted. */
-  async release(messageId: string, until: number, unconfirmed: number): Promise<void> {
+  /** After a failed post: gives the claim back (each attempt Slack may have posted is counted already). */
+  async release(messageId: string, until: number): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: this.key(messageId),
-          UpdateExpression: 'REMOVE #lease' + (unconfirmed > 0 ? ' ADD #unconfirmed :n' : ''),
+          UpdateExpression: 'REMOVE #lease',
           ConditionExpression: '#lease = :until',
-          ExpressionAttributeNames: {
-            '#lease': 'lease',
-            ...(unconfirmed > 0 ? { '#unconfirmed': 'unconfirmed' } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':until': { N: String(until) },
-            ...(unconfirmed > 0 ? { ':n': { N: String(unconfirmed) } } : {}),
-          },
+          ExpressionAttributeNames: { '#lease': 'lease' },
+          ExpressionAttributeValues: { ':until': { N: String(until) } },
         }),
       );
     } catch (error) {

@@ -3,14 +3,18 @@
 // retries it and the on-failure destination keeps the event. All records are tried before that.
 // Each post is recorded by SNS MessageId (delivery-record.ts): a retry or a redelivery does not post
 // an alarm Slack took, and an alarm Slack may have taken (sent, no answer) is posted at most twice in
-// all, the second copy saying it may repeat.
+// all, the second copy saying it may repeat; each attempt is counted before it is sent, so no failure
+// between a post and its record allows a third. A duplicate that finds its alarm being posted waits
+// for that invocation and ends quietly. A refusal retrying cannot heal is counted for the operations
+// alarm (slack-refusal.ts).
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SNSEvent } from 'aws-lambda';
-import { deadlineOf, deliverAll, type SlackHandlerDeps } from '../shared/deliver';
+import { deadlineOf, deliverAll, MAX_MAYBE_POSTS, type SlackHandlerDeps } from '../shared/deliver';
+import { leaseLive } from '../shared/lease';
 import { createLogger } from '../shared/logger';
+import { refusalMetric } from '../shared/slack-refusal';
 import type { SlackMessage } from '../shared/slack-webhook';
-import { DELIVERY_DEFAULTS } from '../shared/slack-webhook';
 import { webhookUrlFromSecret } from '../shared/webhook-url';
 import { type Notification, parseRecord } from './alarm';
 import { DeliveryRecords } from './delivery-record';
@@ -27,7 +31,10 @@ export interface HandlerDeps extends SlackHandlerDeps<Settings> {
 }
 
 /** At most this many copies of one alarm may reach Slack in any single fault (the 2nd says so). */
-export const MAX_MAYBE_POSTS = DELIVERY_DEFAULTS.maxUnconfirmed;
+export { MAX_MAYBE_POSTS };
+
+/** How often a duplicate that found its alarm being posted checks on it. */
+const HOLDER_POLL_MS = 200;
 
 export interface AlertServiceResult {
   records: number;
@@ -48,6 +55,7 @@ export function createHandler(deps: HandlerDeps = {}): AlertServiceHandler {
   const settings: Settings = { ...fromEnv.settings, ...deps.settings };
   const webhookUrl = deps.webhookUrl ?? webhookUrlFromSecret();
   const now = deps.now ?? Date.now;
+  const onRejected = deps.onRejected ?? refusalMetric(SERVICE_NAME, settings.environment);
   let warnedNoRecords = false;
   const ledger = settings.deliveriesTable
     ? new DeliveryRecords(deps.dynamodb ?? new DynamoDBClient({}), settings.deliveriesTable)
@@ -60,45 +68,92 @@ export function createHandler(deps: HandlerDeps = {}): AlertServiceHandler {
     deadline: number,
     until: number,
   ): Promise<string | undefined> {
-    let claim: Awaited<ReturnType<DeliveryRecords['claim']>> | undefined;
-    if (ledger && messageId) {
-      try {
-        claim = await ledger.claim(messageId, now(), until);
-      } catch (error) {
-        // The alarm matters more than the guard: post it, and say a retry may repeat it.
-        logger.error('Delivery record unavailable; posting without it (a retry may repeat this alarm)', {
-          error: error as Error,
-        });
+    for (let round = 0; ; round++) {
+      let claim: Awaited<ReturnType<DeliveryRecords['claim']>> | undefined;
+      if (ledger && messageId) {
+        try {
+          claim = await ledger.claim(messageId, now(), until);
+        } catch (error) {
+          // The alarm matters more than the guard: post it, and say a retry may repeat it.
+          logger.error('Delivery record unavailable; posting without it (a retry may repeat this alarm)', {
+            error: error as Error,
+          });
+        }
       }
-    }
-    if (claim?.status === 'delivered') {
-      logger.info('Already delivered (a retry or a repeat of the SNS message); not posted again');
-      return undefined;
-    }
-    if (claim?.status === 'held') return 'being posted by another invocation; retried to confirm';
-    const maybePosted = claim?.unconfirmed ?? 0;
-    if (maybePosted >= MAX_MAYBE_POSTS) {
-      await ledger!.release(messageId!, until, 0);
-      return `may already be in Slack ${maybePosted} times (sent, no answer, or its poster stopped); not posted again: check the channel (help/troubleshooting.md)`;
-    }
-    const outcome = await deliverAll([message], {
-      ...deps.delivery,
-      webhookUrl,
-      deadline,
-      logger,
-      maxUnconfirmed: MAX_MAYBE_POSTS - maybePosted,
-      mayRepeat: maybePosted > 0,
-    });
-    if (claim && messageId) {
-      try {
-        if (outcome.delivered) await ledger!.delivered(messageId, until);
-        else await ledger!.release(messageId, until, outcome.unconfirmed);
-      } catch (error) {
-        // Posted or not, Slack's answer stands; an unrecorded post is counted when its lease runs out.
-        logger.error('Delivery record not updated', { error: error as Error, delivered: outcome.delivered });
+      if (claim?.status === 'delivered') {
+        logger.info('Already delivered (a retry or a repeat of the SNS message); not posted again');
+        return undefined;
       }
+      if (claim?.status === 'held') {
+        const state = await waitForHolder(messageId!, claim.lease, deadline);
+        if (state.status === 'delivered') {
+          logger.info('Delivered by another invocation (a repeat of the SNS message); not posted again');
+          return undefined;
+        }
+        if (!(state.status === 'held' && leaseLive(state.lease, now())) && round < 2) continue;
+        if (state.status === 'held' && state.lease >= now()) {
+          // Its holder is running and fails (to be retried) should Slack refuse: nothing is ours to report.
+          logger.info('Being posted by another invocation (a repeat of the SNS message), which reports its outcome');
+          return undefined;
+        }
+        return 'claimed by an invocation that seems to have stopped; retried to take it over';
+      }
+      // Without a claim, what the record says still bounds the copies (when it can be read).
+      let earlier = { delivered: false, unconfirmed: 0 };
+      if (!claim && ledger && messageId) {
+        try {
+          earlier = await ledger.peek(messageId);
+        } catch {
+          // Unreadable too: posted blind (logged above).
+        }
+      }
+      if (earlier.delivered) return undefined;
+      if (earlier.unconfirmed >= MAX_MAYBE_POSTS) {
+        return `may already be in Slack ${earlier.unconfirmed} times; not posted again: check the channel (help/troubleshooting.md)`;
+      }
+      const outcome = await deliverAll([message], {
+        ...deps.delivery,
+        webhookUrl,
+        deadline,
+        logger,
+        ...(claim && messageId
+          ? { ledger: ledger!.ledger(messageId, until, claim.unconfirmed) }
+          : { maxUnconfirmed: MAX_MAYBE_POSTS - earlier.unconfirmed, mayRepeat: earlier.unconfirmed > 0 }),
+        onRejected,
+      });
+      if (!claim && ledger && messageId) {
+        // Posted without a claim: what Slack may hold is recorded now, so the retry after a single
+        // failed claim still posts at most one more copy, noted.
+        const maybe = outcome.delivered ? 0 : outcome.unconfirmed;
+        try {
+          await ledger.recordUnclaimed(messageId, outcome.delivered, maybe);
+        } catch (error) {
+          logger.error('Delivery record unavailable after the post too; a retry may repeat this alarm', {
+            error: error as Error,
+          });
+        }
+      }
+      if (claim && messageId && !outcome.delivered) {
+        try {
+          await ledger!.release(messageId, until);
+        } catch (error) {
+          // Each attempt was counted before it was sent: the lease runs out, and nothing more is lost.
+          logger.warn('Delivery record not released; it runs out with the invocation', { error: error as Error });
+        }
+      }
+      return outcome.delivered ? undefined : outcome.reason;
     }
-    return outcome.delivered ? undefined : outcome.reason;
+  }
+
+  /** Waits while another invocation holds the record: until it is delivered, given back, or our time is nearly up. */
+  async function waitForHolder(messageId: string, lease: number, deadline: number) {
+    let state: Awaited<ReturnType<DeliveryRecords['state']>> = { status: 'held', lease };
+    const stop = Math.min(deadline - HOLDER_POLL_MS, Date.now() + (deps.holderWaitMs ?? Infinity));
+    while (state.status === 'held' && leaseLive(state.lease, now()) && Date.now() < stop) {
+      await new Promise((resolve) => setTimeout(resolve, HOLDER_POLL_MS));
+      state = await ledger!.state(messageId);
+    }
+    return state;
   }
 
   return async (event, context) => {

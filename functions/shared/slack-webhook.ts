@@ -31,6 +31,13 @@ export interface DeliveryOptions {
   maxUnconfirmed?: number;
   /** The message may already be in the channel (an earlier maybe-post): every attempt carries the note. */
   mayRepeat?: boolean;
+  /**
+   * Before each attempt is sent: records it as a copy Slack may post. A throw stops the delivery
+   * unsent (`unrecorded`). Counting before sending is what lets the count survive a crash after it.
+   */
+  beforeSend?: () => Promise<void>;
+  /** After an attempt Slack did not post (it answered with a status other than 2xx, or was never sent). */
+  notPosted?: () => Promise<void>;
   /** Seams for tests; real timers and clock by default. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -54,9 +61,10 @@ export interface DeliveryReport {
 
 /**
  * `rejected`: Slack refused for good (4xx); `exhausted`: retries used up; `deadline`: out of time;
- * `unconfirmed`: `maxUnconfirmed` attempts were sent without an answer: not tried again.
+ * `unconfirmed`: `maxUnconfirmed` attempts were sent without an answer: not tried again;
+ * `unrecorded`: the attempt could not be recorded (`beforeSend`, `notPosted` failed): not sent (again).
  */
-export type DeliveryFailure = 'rejected' | 'exhausted' | 'deadline' | 'unconfirmed';
+export type DeliveryFailure = 'rejected' | 'exhausted' | 'deadline' | 'unconfirmed' | 'unrecorded';
 
 export class SlackDeliveryError extends Error {
   override readonly name = 'SlackDeliveryError';
@@ -122,7 +130,32 @@ export async function postToSlack(
         unconfirmed,
       );
     }
+    if (options.beforeSend) {
+      try {
+        await options.beforeSend();
+      } catch (error) {
+        throw unrecorded(
+          `not sent: the attempt could not be recorded first (${describeError(error)})`,
+          attempt - 1,
+          unconfirmed,
+        );
+      }
+    }
     const outcome = await attemptPost(webhookUrl, body, Math.min(settings.attemptTimeoutMs, remaining));
+    if ((outcome.kind === 'final' || outcome.kind === 'retry') && options.notPosted) {
+      try {
+        await options.notPosted();
+      } catch (error) {
+        // A refusal stays the reason; otherwise stop: the next attempt would be counted on a stale record.
+        if (outcome.kind === 'retry') {
+          throw unrecorded(
+            `${outcome.reason}, and recording that it was not posted failed (${describeError(error)})`,
+            attempt,
+            unconfirmed,
+          );
+        }
+      }
+    }
     if (outcome.kind === 'delivered') {
       return { status: outcome.status, attempts: attempt, waitedMs, ...(unconfirmed > 0 ? { unconfirmed } : {}) };
     }
@@ -180,6 +213,19 @@ export async function postToSlack(
     await sleep(waitMs);
     waitedMs += waitMs;
   }
+}
+
+function unrecorded(message: string, attempts: number, unconfirmed: number): SlackDeliveryError {
+  return new SlackDeliveryError(message, 'unrecorded', attempts, undefined, undefined, unconfirmed);
+}
+
+/** `Name: message` of an error from any realm (AWS SDK errors under jest fail `instanceof Error`). */
+export function describeError(error: unknown): string {
+  const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+  };
+  return typeof message === 'string' ? `${typeof name === 'string' ? name : 'Error'}: ${message}` : String(error);
 }
 
 /** How much of a response body is kept (Slack's answers are a word: `ok`, `no_service`). */

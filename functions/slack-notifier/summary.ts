@@ -38,6 +38,8 @@ export interface BatchSummary {
    * queue while the notifier was paused, or its deadline did not run): the summary says it is late.
    */
   lateAt?: number;
+  /** Lines said under the overview (mrkdwn), e.g. why these calls fit no wave. */
+  notes?: string[];
 }
 
 const TITLES: Record<SummaryKind, string> = {
@@ -73,6 +75,7 @@ export function summaryMessages(summary: BatchSummary): SlackMessage[] {
         : []),
       `*Time:* ${escape(when)}`,
       ...(summary.lateAt === undefined ? [] : [lateLine(summary.lateAt, summary.timeZone)]),
+      ...(summary.notes ?? []),
       `*Total:* ${totals}`,
     ].join('\n'),
   );

@@ -2,7 +2,8 @@
 // per CloudTrail event holds a result:
 //
 //   pk = <env>#<wave id>   sk = "wave"                          status open|closed, services (set),
-//                                                                reported (set of eventIDs), leases
+//                                                                reported (set of eventIDs), leases,
+//                                                                the post in progress (closePost, followUpPost)
 //   pk = <env>#<wave id>   sk = "result#<cluster/service>#<eventID>"   the result (JSON)
 //
 // Every write that decides something is conditional, so concurrent invocations agree:
@@ -11,10 +12,11 @@
 //   invocation that sees the wave open knows any later summary will see its results;
 // * posting the summary (or a follow-up) is claimed with a lease on the wave item: one invocation
 //   wins; the lease ends with the invocation, so a crashed claimant cannot block the wave.
-// * "maybe delivered": the lease is written before the post and removed after it, so a lease found
-//   expired means its claimant stopped mid-post (Slack may have the message); a post sent without an
-//   answer is counted too. The count (closeUnconfirmed / followUpUnconfirmed) lets the handler add
-//   the "may repeat" note and stop at two maybe-posts.
+// * "maybe delivered": a post in progress (closePost / followUpPost) fixes what it says (the eventIDs,
+//   when first sent) and, per part (message), counts the copies Slack may hold and whether Slack took
+//   it. Each attempt is counted before it is sent (conditional on the claim), and uncounted only once
+//   Slack refused it, so no crash or failed write can leave the count too low: a retry sends only
+//   the parts Slack has not taken, with the "may repeat" note after a maybe-post, and never a third copy.
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -25,6 +27,8 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import { type DeliveryLedger, MAX_MAYBE_POSTS, type PartState } from '../shared/deliver';
+import { expiredBefore } from '../shared/lease';
 import type { ScalingResult } from './cloudtrail';
 import { WAVE_TABLE } from './waves';
 
@@ -50,18 +54,33 @@ export interface WaveState {
   closeLease?: number;
   /** Epoch ms until which an invocation holds the claim to post a follow-up. */
   followUpLease?: number;
-  /** Posts of the summary that may have reached Slack without being recorded. */
-  closeUnconfirmed: number;
+  /** The summary being posted, once any of it was sent. */
+  closePost?: PostRecord;
   /** The same for the pending follow-up. */
-  followUpUnconfirmed: number;
+  followUpPost?: PostRecord;
+}
+
+/** A post (a summary or a follow-up) of which some part was sent. */
+export interface PostRecord {
+  /** What it says, fixed when first sent, so a retry sends the same parts. */
+  content: PostContent;
+  /** Per part, in order. */
+  parts: PartState[];
+}
+
+export interface PostContent {
+  /** eventIDs of the results it shows. */
+  events: string[];
+  /** Epoch ms a late summary was first sent (it says when). */
+  lateAt?: number;
 }
 
 export type Lease = 'closeLease' | 'followUpLease';
 
-/** The attribute counting a lease's maybe-posts. */
-const UNCONFIRMED: Record<Lease, 'closeUnconfirmed' | 'followUpUnconfirmed'> = {
-  closeLease: 'closeUnconfirmed',
-  followUpLease: 'followUpUnconfirmed',
+/** The attribute holding a lease's post in progress. */
+export const POST_OF: Record<Lease, 'closePost' | 'followUpPost'> = {
+  closeLease: 'closePost',
+  followUpLease: 'followUpPost',
 };
 
 const WAVE_ITEM = 'wave';
@@ -102,7 +121,7 @@ export class WaveStore {
   /**
    * Claims the right to post the wave's summary (creating the wave if no result arrived) until
    * `until`. Undefined when the wave is closed or another invocation holds a live claim. A claim
-   * taken over from an expired one counts one more maybe-post (its claimant may have posted).
+   * taken over from one that ran out needs no extra count: its claimant counted each attempt first.
    */
   claimClose(wave: WaveKey, now: number, until: number): Promise<WaveState | undefined> {
     return this.claim(wave, 'closeLease', now, until, {
@@ -122,20 +141,20 @@ export class WaveStore {
   }
 
   /** After a delivered post: marks the events reported (and the wave closed), ending the claim. */
-  async finish(wave: WaveKey, lease: Lease, until: number, eventIds: string[]): Promise<void> {
+  async finish(wave: WaveKey, lease: Lease, until: number, eventIds: string[]): Promise<WaveState> {
     const close = lease === 'closeLease';
-    await this.client.send(
+    const output = await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: this.key(wave, WAVE_ITEM),
         UpdateExpression:
           (close ? 'SET #status = :closed ' : '') +
-          'REMOVE #lease, #unconfirmed' +
+          'REMOVE #lease, #post' +
           (eventIds.length > 0 ? ' ADD #reported :ids' : ''),
         ConditionExpression: '#lease = :until',
         ExpressionAttributeNames: {
           '#lease': lease,
-          '#unconfirmed': UNCONFIRMED[lease],
+          '#post': POST_OF[lease],
           ...(close ? { '#status': 'status' } : {}),
           ...(eventIds.length > 0 ? { '#reported': 'reported' } : {}),
         },
@@ -144,36 +163,90 @@ export class WaveStore {
           ...(close ? { ':closed': { S: 'closed' } } : {}),
           ...(eventIds.length > 0 ? { ':ids': { SS: eventIds } } : {}),
         },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return stateOf(output.Attributes);
   }
 
   /**
-   * After a failed post: gives the claim back, so a retry (or the deadline) can post, and counts the
-   * `unconfirmed` attempts (sent without an answer) it made.
+   * After a failed post: gives the claim back, so a retry (or the deadline) can post. `forget`: none
+   * of the post can be in Slack, so its content is dropped and a retry shows what the wave holds then.
    */
-  async release(wave: WaveKey, lease: Lease, until: number, unconfirmed = 0): Promise<void> {
+  async release(wave: WaveKey, lease: Lease, until: number, forget = false): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: this.key(wave, WAVE_ITEM),
-          UpdateExpression: 'REMOVE #lease' + (unconfirmed > 0 ? ' ADD #unconfirmed :n' : ''),
+          UpdateExpression: forget ? 'REMOVE #lease, #post' : 'REMOVE #lease',
           ConditionExpression: '#lease = :until',
-          ExpressionAttributeNames: {
-            '#lease': lease,
-            ...(unconfirmed > 0 ? { '#unconfirmed': UNCONFIRMED[lease] } : {}),
-          },
-          ExpressionAttributeValues: {
-            ':until': { N: String(until) },
-            ...(unconfirmed > 0 ? { ':n': { N: String(unconfirmed) } } : {}),
-          },
+          ExpressionAttributeNames: { '#lease': lease, ...(forget ? { '#post': POST_OF[lease] } : {}) },
+          ExpressionAttributeValues: { ':until': { N: String(until) } },
         }),
       );
     } catch (error) {
       // Already taken over after the lease ran out: nothing of ours to release.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  }
+
+  /**
+   * Fixes what the post says before any of it is sent (once: a post in progress is resumed as it is,
+   * unless `replace`).
+   */
+  async startPost(wave: WaveKey, lease: Lease, until: number, post: PostRecord, replace = false): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: this.key(wave, WAVE_ITEM),
+        UpdateExpression: 'SET #post = :post',
+        ConditionExpression: replace ? '#lease = :until' : '#lease = :until AND attribute_not_exists(#post)',
+        ExpressionAttributeNames: { '#lease': lease, '#post': POST_OF[lease] },
+        ExpressionAttributeValues: { ':until': { N: String(until) }, ':post': postValue(post) },
+      }),
+    );
+  }
+
+  /** Records each attempt of the post's parts under the claim (the ledger of deliver.ts). */
+  ledger(wave: WaveKey, lease: Lease, until: number, parts: PartState[]): DeliveryLedger {
+    const part = (index: number, set: string, condition: string, values: Record<string, AttributeValue>) =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: this.key(wave, WAVE_ITEM),
+          UpdateExpression: `SET ${set.replaceAll('@', `#post.#parts[${index}]`)}`,
+          ConditionExpression: `#lease = :until AND ${condition.replaceAll('@', `#post.#parts[${index}]`)}`,
+          ExpressionAttributeNames: {
+            '#lease': lease,
+            '#post': POST_OF[lease],
+            '#parts': 'parts',
+            ...(set.includes('#maybe') ? { '#maybe': 'maybe' } : {}),
+            '#delivered': 'delivered',
+          },
+          ExpressionAttributeValues: { ':until': { N: String(until) }, ...values },
+        }),
+      );
+    return {
+      parts,
+      reserve: async (index) => {
+        await part(index, '@.#maybe = @.#maybe + :one', '@.#maybe < :max AND @.#delivered = :false', {
+          ':one': { N: '1' },
+          ':max': { N: String(MAX_MAYBE_POSTS) },
+          ':false': { BOOL: false },
+        });
+      },
+      unreserve: async (index) => {
+        await part(index, '@.#maybe = @.#maybe - :one', '@.#maybe > :zero AND @.#delivered = :false', {
+          ':one': { N: '1' },
+          ':zero': { N: '0' },
+          ':false': { BOOL: false },
+        });
+      },
+      confirm: async (index) => {
+        await part(index, '@.#delivered = :true', 'attribute_exists(@)', { ':true': { BOOL: true } });
+      },
+    };
   }
 
   /** The wave's state now (strongly consistent); a wave never written reads as open and empty. */
@@ -242,7 +315,7 @@ export class WaveStore {
           TableName: this.tableName,
           Key: this.key(wave, WAVE_ITEM),
           UpdateExpression: `SET #lease = :until${rule.set ? `, ${rule.set}` : ''}`,
-          ConditionExpression: `${rule.condition} AND (attribute_not_exists(#lease) OR #lease < :now)`,
+          ConditionExpression: `${rule.condition} AND (attribute_not_exists(#lease) OR #lease < :expired)`,
           ExpressionAttributeNames: {
             '#lease': lease,
             '#status': 'status',
@@ -250,29 +323,15 @@ export class WaveStore {
           },
           ExpressionAttributeValues: {
             ':until': { N: String(until) },
-            ':now': { N: String(now) },
+            ':expired': { N: String(expiredBefore(now)) },
             ...rule.values,
             ...rule.setValues,
           },
-          ReturnValues: 'ALL_OLD',
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      // The item as it was: the same results, services and reports as now, and the lease we replaced.
-      const state: WaveState = { ...stateOf(output.Attributes), [lease]: until };
-      if (output.Attributes?.[lease] === undefined) return state;
-      // An expired lease was never finished nor released: its claimant stopped, maybe after posting.
-      const counter = UNCONFIRMED[lease];
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: this.key(wave, WAVE_ITEM),
-          UpdateExpression: 'ADD #unconfirmed :one',
-          ConditionExpression: '#lease = :until',
-          ExpressionAttributeNames: { '#unconfirmed': counter, '#lease': lease },
-          ExpressionAttributeValues: { ':one': { N: '1' }, ':until': { N: String(until) } },
-        }),
-      );
-      return { ...state, [counter]: state[counter] + 1 };
+      // The item with our claim: the same results, services and reports as now, and any post in progress.
+      return stateOf(output.Attributes);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -301,7 +360,30 @@ function stateOf(item: Record<string, AttributeValue> | undefined): WaveState {
     reported: new Set(item?.reported?.SS ?? []),
     ...(closeLease === undefined ? {} : { closeLease }),
     ...(followUpLease === undefined ? {} : { followUpLease }),
-    closeUnconfirmed: number(item?.closeUnconfirmed) ?? 0,
-    followUpUnconfirmed: number(item?.followUpUnconfirmed) ?? 0,
+    ...postOf(item?.closePost, 'closePost'),
+    ...postOf(item?.followUpPost, 'followUpPost'),
+  };
+}
+
+function postOf(value: AttributeValue | undefined, key: 'closePost' | 'followUpPost'): Partial<WaveState> {
+  const post = value?.M;
+  if (!post) return {};
+  const parts = (post.parts?.L ?? []).map((part) => ({
+    maybe: Number(part.M?.maybe?.N ?? '0'),
+    delivered: part.M?.delivered?.BOOL === true,
+  }));
+  return { [key]: { content: JSON.parse(post.content?.S ?? '{"events":[]}') as PostContent, parts } };
+}
+
+function postValue(post: PostRecord): AttributeValue {
+  return {
+    M: {
+      content: { S: JSON.stringify(post.content) },
+      parts: {
+        L: post.parts.map((part) => ({
+          M: { maybe: { N: String(part.maybe) }, delivered: { BOOL: part.delivered } },
+        })),
+      },
+    },
   };
 }

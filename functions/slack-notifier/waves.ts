@@ -5,6 +5,7 @@
 // count it asked for. Times are computed in the configured IANA zone with Intl (DST included).
 import * as z from 'zod/mini';
 import { parseTime, weekdaySet } from '../../shared/weekly-time';
+import { MAX_CLOCK_SKEW_MS } from '../shared/lease';
 import { wallClock, zoneAbbreviation } from '../shared/wall-clock';
 import type { ScalingResult } from './cloudtrail';
 
@@ -31,6 +32,8 @@ export const waveManifestSchema = z.object({
   maximumEventAgeMinutes: z.number(),
   /** Minutes after a wave's time at which its deadline closes it (slackNotifier.waveGraceMinutes). */
   waveGraceMinutes: z.number(),
+  /** The oldest a record can be when it arrives: the queue's retention, then the dead-letter queue's (redriven). */
+  recordMaxAgeHours: z.number(),
   services: z.array(z.object({ cluster: z.string(), service: z.string(), upCount: z.number(), downCount: z.number() })),
 });
 
@@ -89,6 +92,22 @@ export function waveOf(result: ScalingResult, manifest: WaveManifest): Wave | un
     if (!best || nominal > best.nominal) best = { action, nominal };
   }
   return best;
+}
+
+/** No call before this was scaled by this notifier's schedules (it did not exist yet). */
+export const FIRST_DEPLOY = Date.UTC(2026, 10, 1);
+
+/**
+ * Why a call at `at` (its CloudTrail eventTime) fits no plausible wave, read at `now`; undefined when
+ * it is plausible. A call of 2099 would otherwise wait for a deadline that never comes.
+ */
+export function implausibleEventTime(at: number, now: number, manifest: WaveManifest): string | undefined {
+  if (at > now + MAX_CLOCK_SKEW_MS) return 'in the future';
+  if (at < FIRST_DEPLOY) return `before this notifier existed (${new Date(FIRST_DEPLOY).toISOString().slice(0, 10)})`;
+  if (at < now - manifest.recordMaxAgeHours * 3600_000) {
+    return `older than the queue and its dead-letter queue keep a record (${manifest.recordMaxAgeHours} h)`;
+  }
+  return undefined;
 }
 
 /** The wave a close request at `at` (the deadline's scheduled time) closes: the latest occurrence. */

@@ -1,0 +1,84 @@
+// moto's server (moto_server, on PATH) on 127.0.0.1 as a second DynamoDB backend, with the waves
+// and the deliveries tables keyed as the stack creates them. For the sequential fault tests only:
+// moto's DynamoDB loses concurrent ADDs, so concurrency is tested on dynalite.
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { DELIVERIES_TABLE } from '../../functions/alert-service/delivery-record';
+import { WAVE_TABLE } from '../../functions/slack-notifier/waves';
+import { LOCAL_AWS, type LocalWaveTable } from '../../scripts/local-wave-table';
+
+export interface MotoTables {
+  waves: LocalWaveTable;
+  deliveries: LocalWaveTable;
+  close(): Promise<void>;
+}
+
+/** How long moto_server may take to answer on a busy 2-core machine. */
+const STARTUP_MS = 30_000;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function startMotoTables(): Promise<MotoTables> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`moto_server could not start (is it on PATH?): ${error.message}`)));
+    child.once('exit', (code) => reject(new Error(`moto_server exited with ${String(code)}`)));
+  });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_AWS.region,
+    credentials: { accessKeyId: LOCAL_AWS.accessKeyId, secretAccessKey: LOCAL_AWS.secretAccessKey },
+  });
+  const stop = async () => {
+    client.destroy();
+    if (child.exitCode === null) {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await gone;
+    }
+  };
+  try {
+    const started = Date.now();
+    for (;;) {
+      try {
+        await Promise.race([client.send(new ListTablesCommand({})), exited]);
+        break;
+      } catch (error) {
+        if (Date.now() - started > STARTUP_MS || (error as Error).message.startsWith('moto_server')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    const create = (table: ConstructorParameters<typeof CreateTableCommand>[0]) =>
+      client.send(new CreateTableCommand({ ...table, BillingMode: 'PAY_PER_REQUEST' }));
+    await create({
+      TableName: 'waves-moto',
+      AttributeDefinitions: [
+        { AttributeName: WAVE_TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: WAVE_TABLE.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: WAVE_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: WAVE_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+    });
+    await create({
+      TableName: 'deliveries-moto',
+      AttributeDefinitions: [{ AttributeName: DELIVERIES_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: DELIVERIES_TABLE.partitionKey, KeyType: 'HASH' }],
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const table = (tableName: string): LocalWaveTable => ({ endpoint, tableName, client, close: async () => {} });
+  return { waves: table('waves-moto'), deliveries: table('deliveries-moto'), close: stop };
+}
