@@ -4,7 +4,7 @@
 import { ConfigError, parseEnvironment, type EnvironmentInput } from '../environments';
 import { deadLetterGaps } from './support/dead-letter-walk';
 import { numberedServices, TEST_ACCOUNT, testEnvironment } from './support/environment-builder';
-import { ACCOUNT, decide, REGION, resourcePolicyOf } from './support/iam';
+import { decide, resourcePolicyOf } from './support/iam';
 import { resourceOf, resourcesOf, synthJson, type TerraformJson } from './support/synth';
 
 const env = testEnvironment();
@@ -107,12 +107,14 @@ describe('the EventBridge rule targets', () => {
       decide({
         principal: 'events.amazonaws.com',
         action: 'sqs:SendMessage',
-        resource: `arn:aws:sqs:${REGION}:${ACCOUNT}:ecs-scheduler-update-service-dlq-qa`,
+        resource: `arn:aws:sqs:ap-northeast-2:${TEST_ACCOUNT}:ecs-scheduler-update-service-dlq-qa`,
         context: { 'aws:SourceArn': sourceArn, 'aws:SecureTransport': 'true' },
         resourcePolicy: policy,
       });
-    expect(await send(`arn:aws:events:${REGION}:${ACCOUNT}:rule/ecs-scheduler-update-service-qa`)).toBe('Allowed');
-    expect(await send(`arn:aws:events:${REGION}:${ACCOUNT}:rule/another-rule`)).toBe('ImplicitlyDenied');
+    expect(await send(`arn:aws:events:ap-northeast-2:${TEST_ACCOUNT}:rule/ecs-scheduler-update-service-qa`)).toBe(
+      'Allowed',
+    );
+    expect(await send(`arn:aws:events:ap-northeast-2:${TEST_ACCOUNT}:rule/another-rule`)).toBe('ImplicitlyDenied');
   });
 
   it('each rule has a FailedInvocations alarm to the operations topic', () => {

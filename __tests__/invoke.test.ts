@@ -107,6 +107,8 @@ describe('npm run invoke', () => {
       '--webhook-url',
       slack.url,
       'dev',
+      '--at',
+      INVOKE_AT,
     ]);
 
     expect(result.code).toBe(0);

@@ -69,9 +69,16 @@ describeEachShipped(({ name, input }) => {
     for (const svc of config.scheduler.services) {
       const ids = schedulerLogicalIds(svc.resourceName);
       const serviceArn = `arn:aws:ecs:${config.region}:${config.accountId}:service/${svc.cluster}/${svc.service}`;
+      // Its own service, and the scaling dead-letter queue for a call it could not make.
       expect({ service: svc.service, statements: statementsOf(policies[ids.policy]?.policy) }).toEqual({
         service: svc.service,
-        statements: [{ Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: [serviceArn] }],
+        statements: [
+          { Effect: 'Allow', Action: ['ecs:UpdateService'], Resource: [serviceArn] },
+          expect.objectContaining({
+            Action: 'sqs:SendMessage',
+            Resource: '${aws_sqs_queue.ecs_scheduler_scaling_dlq.arn}',
+          }),
+        ],
       });
       expect(statementsOf(roles[ids.role]?.assume_role_policy)).toEqual([
         expect.objectContaining({

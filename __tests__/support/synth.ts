@@ -41,10 +41,16 @@ function moduleStack(
   return JSON.parse(Testing.synth(stack)) as TerraformJson;
 }
 
-/** Only the ecs-scheduler module of the environment: its roles, policies and schedules. */
+/** Only the ecs-scheduler module of the environment (failures go to a fixed `<env>-operations` topic ARN). */
 export function synthScheduler(input: EnvironmentInput): TerraformJson {
   return moduleStack(input, (stack, config, account) => {
-    new EcsScheduler(stack, 'ecs_scheduler', { environment: config.name, account, scheduler: config.scheduler });
+    new EcsScheduler(stack, 'ecs_scheduler', {
+      environment: config.name,
+      namePrefix: config.namePrefix,
+      account,
+      scheduler: config.scheduler,
+      operationsTopicArn: `arn:aws:sns:${account.region}:${account.accountId}:${config.name}-operations`,
+    });
   });
 }
 
