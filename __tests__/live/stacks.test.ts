@@ -4,6 +4,7 @@
 import { ENVIRONMENT_INPUTS, loadEnvironments, type EnvironmentConfig } from '../../environments';
 import { weeklyCron } from '../../shared/weekly-time';
 import { schedulerLogicalIds, schedulerResourceNames } from '../../shared/scheduler-names';
+import { deadLetterGaps } from '../support/dead-letter-walk';
 import { decodeJsonencode } from '../support/jsonencode';
 import { maskFunctionCode, resourcesOf, synthJson, type TerraformJson } from '../support/synth';
 import { describeEachShipped } from './shipped';
@@ -136,6 +137,11 @@ describeEachShipped(({ name, input }) => {
     const listed = issuers.flatMap((i) => i.userName).sort();
     const roles = config.scheduler.services.map((s) => schedulerResourceNames(s.resourceName, name).role).sort();
     expect(listed).toEqual(roles);
+  });
+
+  it('gives every asynchronous hop a dead-letter path whose alarm reaches the operations path', async () => {
+    const topicArn = config.operations.topicArn;
+    expect(await deadLetterGaps(json, topicArn ? { operationsTopic: topicArn } : {})).toEqual([]);
   });
 
   it('synthesizes as reviewed (after a deliberate change: npm run test:update, then review the diff)', () => {
