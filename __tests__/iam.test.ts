@@ -378,7 +378,7 @@ describe('the permission tables', () => {
       '| each of the 4 `<svc>-scheduler-role-qa`',
     ]);
     expect(rows.at(-1)).toBe(
-      '| each of the 4 `<svc>-scheduler-role-qa` | scheduler.amazonaws.com (account <account> only) | ecs:UpdateService on arn:aws:ecs:ap-northeast-2:<account>:service/<cluster>/<svc> |',
+      '| each of the 4 `<svc>-scheduler-role-qa` | scheduler.amazonaws.com (account <account> only) | ecs:UpdateService on arn:aws:ecs:ap-northeast-2:<account>:service/<cluster>/<svc><br>sqs:SendMessage on arn:aws:sqs:ap-northeast-2:<account>:ecs-scheduler-scaling-dlq-qa |',
     );
     expect(rows.join('\n')).not.toContain(ACCOUNT);
   });
