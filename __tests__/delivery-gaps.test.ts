@@ -311,7 +311,7 @@ describe('5. late signals', () => {
     ahead.clock.now = behind.clock.now + 90_000 + 10_000;
     const wave = sqsEventFor(calls(['api', 'worker']));
     const first = behind.handler(wave, context());
-    await new Promise((resolve) => setTimeout(resolve, 500)); // its post is under way
+    await slack.received(1); // its post is under way (Slack answers it 1.5 s later)
     const second = await ahead.handler(wave, context());
     expect(failedIds(await first)).toEqual([]);
     // The other invocation's records come back later and find the wave posted.

@@ -33,6 +33,8 @@ export interface FakeSlack {
   posts: RecordedPost[];
   /** Answers used in order; the last one repeats. Default: 200 "ok". */
   answer(...answers: ScriptedAnswer[]): void;
+  /** Resolves once `count` posts have arrived (at once if they already have). */
+  received(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   let script: ScriptedAnswer[] = [{ status: 200, body: 'ok' }];
   let served = 0;
   const posts: RecordedPost[] = [];
+  const waiting: { count: number; resolve: () => void }[] = [];
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -56,6 +59,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const answer = script[Math.min(served, script.length - 1)] ?? { status: 200, body: 'ok' };
       posts.push({ path: request.url ?? '', headers: request.headers, body, json, receivedAt: Date.now(), answer });
       served += 1;
+      for (const waiter of waiting.filter((w) => posts.length >= w.count)) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.resolve();
+      }
       if (answer.drop) {
         request.socket.destroy();
         return;
@@ -78,6 +85,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       script = answers.length > 0 ? answers : [{ status: 200, body: 'ok' }];
       served = 0;
     },
+    received: (count) =>
+      posts.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count, resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
