@@ -1,12 +1,15 @@
 // The ecs-scheduler module on environments the tests build: per service a role, its one-action
 // policy and the two schedules, at the legacy names and addresses.
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { Testing } from 'cdktf';
 import { UPDATE_SERVICE_TARGET_ARN } from '../constructs/ecs-scheduler';
 import { parseEnvironment } from '../environments/validate';
 import { TEST_ACCOUNT, testEnvironment, type Overrides } from './support/environment-builder';
 import type { EnvironmentInput } from '../environments/schema';
 import { decodeJsonencode, serviceTrust } from './support/jsonencode';
 import { resourcesOf, schedulerResourcesOf, synthJson, synthText, type TerraformJson } from './support/synth';
+
+Testing.setupJest(); // CDKTF's matchers: toHaveResourceWithProperties
 
 /** Every scheduler role may also send a call it could not make to the scaling dead-letter queue. */
 const SCALING_DLQ_STATEMENT = {

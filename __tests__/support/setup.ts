@@ -1,9 +1,7 @@
-// CDKTF's jest matchers (toHaveResource, toHaveResourceWithProperties, ...): none needs terraform.
-import { Testing } from 'cdktf';
+// Every test file's setup. CDKTF's jest matchers (toHaveResourceWithProperties, ...) are installed by
+// the files that use them (Testing.setupJest()), so that a function test does not load cdktf.
 import { setFlagsFromString } from 'node:v8';
 import { skipTokenCreationStacks } from '../../scripts/app-bundle/token-stacks-off';
-
-Testing.setupJest();
 
 // As the app launcher runs the app (scripts/app-bundle/token-stacks-off.js): synth without CDKTF's
 // token creation stacks.
