@@ -11,6 +11,8 @@ export const ROOT = path.resolve(__dirname, '../..');
 
 const SOURCES = [
   'main.ts',
+  'source-maps-off.ts',
+  'token-stacks-off.ts',
   'cdktf.json',
   'package.json',
   'tsconfig.json',
