@@ -77,7 +77,7 @@ function splitStates(
       workspace: [],
       ...fromRoot(workspace),
       notes: [
-        `${options.stateFile} is the legacy cloudwatch root's state (module.cloudwatch; no legacy scheduler or notifier resource, none of stack ${options.stack}'s own): the stack is planned against an empty workspace, so its other resources show as created. Give both states to check the whole takeover at once`,
+        `${options.stateFile} is the legacy cloudwatch root's state (module.cloudwatch; no legacy scheduler or notifier resource, none of stack ${options.stack}'s own): the stack is planned against an empty workspace, so its other resources show as created; its workspace's own state is checked on its own`,
       ],
     };
   }
