@@ -1,6 +1,9 @@
 // The parts of `npm run test:emulator` that judge, without the emulator: the override it writes, the
 // allowlist of emulator gaps a re-plan may show, the comparison of the fixtures with the emulator's
 // states, and of the preflight with the real plan.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { EMULATED_SERVICES, emulatorOverride } from '../scripts/emulator/override';
 import type { MigrationReport } from '../scripts/migration/plan';
 import type { ResourceChange } from '../scripts/terraform/plan';
@@ -167,4 +170,30 @@ describe('the preflight against the real plans', () => {
       'module.cloudwatch.aws_cloudwatch_metric_alarm.eks_cluster_cpu_high: preflight says deleted, the hand-over plan forget',
     ]);
   });
+});
+
+describe('npm run test:emulator without moto_server', () => {
+  const run = async (env: NodeJS.ProcessEnv) => {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--require', 'tsx/cjs', path.join(__dirname, 'emulator', 'run.ts')],
+        { env: { ...process.env, MOTO_SERVER: path.join(__dirname, 'no-moto-server-here'), ...env } },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      return error as { code: number; stdout: string; stderr: string };
+    }
+  };
+
+  it('prints one line and exits 0, or with REQUIRE_EMULATOR=1 (CI) fails with that line', async () => {
+    const skipped = await run({ REQUIRE_EMULATOR: '' });
+    expect(skipped).toMatchObject({ code: 0, stderr: '' });
+    expect(skipped.stdout).toMatch(/^test:emulator: skipped: no moto_server on PATH \(moto 5\.2\.1: .*\)\n$/);
+    const required = await run({ REQUIRE_EMULATOR: '1' });
+    expect(required).toMatchObject({ code: 1, stdout: '' });
+    expect(required.stderr).toMatch(
+      /^test:emulator: REQUIRE_EMULATOR=1 but the emulator run cannot start: no moto_server on PATH/,
+    );
+  }, 120_000);
 });
