@@ -59,7 +59,12 @@ async function main(argv: string[]): Promise<void> {
   }
   writeEmulatorOverride(stackDir, values.endpoint);
   const terraformEnv = toolchain.mirror ? { ...toolchain.env, TF_CLI_CONFIG_FILE: cliConfig } : toolchain.env;
-  await terraformOrThrow({ ...toolchain, env: terraformEnv }, stackDir, ['init', '-input=false', '-no-color', '-reconfigure']);
+  await terraformOrThrow({ ...toolchain, env: terraformEnv }, stackDir, [
+    'init',
+    '-input=false',
+    '-no-color',
+    '-reconfigure',
+  ]);
   process.stdout.write(
     [
       `emulator:setup: ${stackDir} now plans against ${values.endpoint} (local state ${stackDir}/terraform.tfstate).`,
