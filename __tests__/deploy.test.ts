@@ -41,6 +41,7 @@ const options = (changes: Partial<DeployOptions> = {}): DeployOptions => ({
 
 const okReport = (moved = 89): MigrationReport => ({
   stack: 'dev',
+  legacy: [],
   moved: Array.from({ length: moved }, (_, i) => ({ from: `module.m${i}.x.y`, to: `x.m${i}` })),
   unchanged: [],
   updated: [],
@@ -49,6 +50,8 @@ const okReport = (moved = 89): MigrationReport => ({
   destroyed: [],
   created: [],
   imported: [],
+  notes: [],
+  problems: [],
   ok: true,
 });
 

@@ -1,46 +1,47 @@
-// The migration preflight: the real `terraform plan` of each stack against legacy states written from
-// the legacy HCL (fixtures/states), and the state files it refuses before planning.
+// The migration preflight: the real `terraform plan` of test-owned environments that take over the
+// legacy fixtures (fixtures/states: the states of the legacy roots in fixtures/legacy), and the
+// state files it refuses. Four plans carry the cases: the CLI on the cloudwatch root alone (EKS
+// alarms undecided), dev after the SNS -> SQS migration, stg before it adopting the cloudwatch root,
+// and one state holding every mistake.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { dev } from '../environments/dev';
-import { stg } from '../environments/stg';
-import { checkMigration } from '../scripts/migration/check';
-import { ALLOWED_DESTROYS } from '../scripts/migration/legacy';
+import type { EnvironmentInput } from '../environments';
+import { LEGACY_EKS_ALARMS, LEGACY_VPC_ATTACHMENT } from '../scripts/migration/cloudwatch-handover';
+import { checkMigration, type CheckOptions } from '../scripts/migration/check';
+import { ADOPTED_CLOUDWATCH, ALLOWED_DESTROYS } from '../scripts/migration/legacy';
 import type { MigrationReport, StackJson } from '../scripts/migration/plan';
 import { renderReport } from '../scripts/migration/render';
 import { stateDocument } from '../scripts/migration/state-document';
 import { parseState } from '../scripts/migration/state-file';
+import { LEGACY_ACCOUNT } from './fixtures/states/legacy-account';
+import { adoptingCloudwatch, legacyEnvironment } from './support/legacy-environments';
 import {
   asShowJson,
   CLOUDWATCH_STATE,
+  CLOUDWATCH_TEAM_OTT_STATE,
   DEV_STATE,
   resourcesIn,
   STG_STATE,
   stateDoc,
+  subscriptionArnIn,
   writeState,
 } from './support/legacy-state';
-import { copyOf, synthJson } from './support/synth';
+import { projectCopy } from './support/project-copy';
+import { synthJson } from './support/synth';
 import { describeWithTerraform, TERRAFORM_TIMEOUT_MS } from './support/terraform';
 
-const ROOT = path.join(__dirname, '..');
 const SCRATCH = mkdtempSync(path.join(tmpdir(), 'migrate-check-'));
 afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
-const devStack = synthJson(dev) as unknown as StackJson;
-const stgStack = synthJson(stg) as unknown as StackJson;
-const check = (stack: 'dev' | 'stg', stateFile: string, config?: StackJson) =>
-  checkMigration({ stack, stateFile, ...(config ? { config } : {}) });
+const check = (environment: EnvironmentInput, stateFile: string, more: Partial<CheckOptions> = {}) =>
+  checkMigration({ stack: environment.name, stateFile, environment, ...more });
 
-const SNS_ERA = [
-  'module.slack_notifier.aws_sns_topic.alerts',
-  'module.slack_notifier.aws_sns_topic_subscription.slack',
-  'module.slack_notifier.aws_lambda_permission.allow_sns',
-  'module.slack_notifier.aws_sns_topic_policy.allow_eventbridge',
-  'module.slack_notifier.aws_cloudwatch_event_target.send_to_sns',
-];
+const SNS_ERA = Object.keys(ALLOWED_DESTROYS);
+const AURORA_ALARMS = [...ADOPTED_CLOUDWATCH.keys()].filter((a) => a.includes('aws_cloudwatch_metric_alarm.'));
+const CLOUDWATCH_ALARMS = [...AURORA_ALARMS, ...LEGACY_EKS_ALARMS];
 
 function managedAddresses(file: string): string[] {
   return resourcesIn(file)
@@ -54,81 +55,125 @@ function declared(stack: StackJson): string[] {
   );
 }
 
+const fateOf = (report: MigrationReport, address: string) => report.legacy.find((l) => l.address === address);
+
+/** The environment that adopts the legacy cloudwatch root, with the given adoption settings. */
+const adopting = (
+  name: 'dev' | 'stg',
+  adoptLegacy: Partial<Parameters<typeof adoptingCloudwatch>[0]>,
+  state = CLOUDWATCH_STATE,
+) =>
+  legacyEnvironment(name, {
+    cloudwatch: adoptingCloudwatch({ subscriptionArn: subscriptionArnIn(state), ...adoptLegacy }),
+  });
+
 const run = promisify(execFile);
-/** `npm run migrate:check` as an operator runs it (a process: arguments, output, exit code). */
-async function migrateCheck(
+/** `npm run <script>` as an operator runs it, in `cwd` (a process: arguments, output, exit code). */
+async function command(
+  cwd: string,
+  script: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--require', 'tsx/cjs', 'scripts/migrate-check.ts', ...args],
-      {
-        cwd: ROOT,
-        env,
-      },
-    );
+    const { stdout, stderr } = await run(process.execPath, ['--require', 'tsx/cjs', script, ...args], { cwd, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     return error as { code: number; stdout: string; stderr: string };
   }
 }
 
+/** A project copy whose dev adopts the legacy cloudwatch root without deciding the EKS alarms. */
+let copy: string;
+beforeAll(() => {
+  copy = projectCopy({ dev: adopting('dev', {}), stg: legacyEnvironment('stg') });
+});
+afterAll(() => rmSync(copy, { recursive: true, force: true }));
+const migrateCheck = (args: string[], env?: NodeJS.ProcessEnv) => command(copy, 'scripts/migrate-check.ts', args, env);
+
 describeWithTerraform('the real plan of each stack against its legacy state', () => {
-  describe.each([
-    ['dev', DEV_STATE, 'after the SNS -> SQS migration', 89, 0],
-    ['stg', STG_STATE, 'before it (SNS era)', 84, 5],
-  ] as const)('%s state %s', (stack, file, _era, moved, deleted) => {
+  describe('npm run migrate:check on the state of the legacy cloudwatch module, the EKS alarms undecided', () => {
+    let cli: { code: number; stdout: string; stderr: string };
     let report: MigrationReport;
-    let exitCode: number;
     beforeAll(async () => {
-      // dev through the command an operator runs (--json), stg in process: the same check.
-      if (stack === 'dev') {
-        const cli = await migrateCheck(['--stack', stack, '--state', file, '--json']);
-        exitCode = cli.code;
-        report = JSON.parse(cli.stdout) as MigrationReport;
-      } else {
-        report = await check(stack, file);
-        exitCode = report.ok ? 0 : 1;
-      }
+      cli = await migrateCheck(['--stack', 'dev', '--state', CLOUDWATCH_STATE, '--json']);
+      report = JSON.parse(cli.stdout) as MigrationReport;
     }, TERRAFORM_TIMEOUT_MS);
 
-    it('is ok (exit 0), and its text report says so with the counts', () => {
-      expect(exitCode).toBe(0);
+    it('exits 1, and gives each of the seven alarms its fate: the Aurora three imported, the EKS four NOT DECIDED', () => {
+      expect(cli.code).toBe(1);
+      expect(managedAddresses(CLOUDWATCH_STATE).filter((a) => a.includes('metric_alarm'))).toEqual(CLOUDWATCH_ALARMS);
+      for (const address of AURORA_ALARMS) {
+        expect(fateOf(report, address)).toEqual({
+          address,
+          fate: 'imported',
+          to: ADOPTED_CLOUDWATCH.get(address),
+          allowed: true,
+        });
+      }
+      for (const address of LEGACY_EKS_ALARMS) {
+        expect(fateOf(report, address)).toEqual({
+          address,
+          fate: 'deleted',
+          allowed: false,
+          reason: expect.stringMatching(/^NOT DECIDED: .*cloudwatch\.adoptLegacy\.eksAlarms: "delete" .* or "leave"/),
+        });
+      }
+      expect(report.problems).toHaveLength(4);
       const text = renderReport(report);
-      expect(text).toMatch(new RegExp(`^moved \\(${moved}\\)$`, 'm'));
-      expect(text).toMatch(/^replaced \(0\)$/m);
-      expect(text).toMatch(new RegExp(`^destroyed \\(${deleted}\\)$`, 'm'));
-      expect(text).toContain('OK: nothing is destroyed or replaced that the migration does not intend.');
+      for (const address of CLOUDWATCH_ALARMS) expect(text).toContain(address);
+      expect(text).toMatch(/^NOT OK \(4\)/m);
     });
 
-    it('moves every legacy address but the SNS era, deletes only those, replaces nothing', () => {
-      const legacy = managedAddresses(file).filter((a) => !SNS_ERA.includes(a));
-      expect(legacy).toHaveLength(moved);
-      expect(report.moved.map((m) => m.from).sort()).toEqual([...legacy].sort());
-      expect(report.moved).toHaveLength(moved);
-      expect(report.destroyed).toHaveLength(deleted);
-      expect(report.destroyed.map((d) => d.address).sort()).toEqual(
-        managedAddresses(file)
-          .filter((a) => SNS_ERA.includes(a))
-          .sort(),
+    it('imports every adopted resource under the names the legacy computes (team formation-lap, function ott-alert-service): none fails', () => {
+      expect(report.imported.map((i) => i.status)).toEqual(Array(10).fill('planned'));
+      expect(Object.fromEntries(report.imported.map((i) => [i.to, i.id]))).toMatchObject({
+        'aws_sns_topic.cloudwatch_db_alarm_topic': `arn:aws:sns:ap-northeast-2:${LEGACY_ACCOUNT}:formation-lap-db-alarm-topic`,
+        'aws_lambda_function.cloudwatch_alert_service': 'ott-alert-service',
+        'aws_iam_role.cloudwatch_alert_exec': 'formation-lap-alert-service-role',
+        'aws_iam_role_policy.cloudwatch_alert_secrets_policy':
+          'formation-lap-alert-service-role:formation-lap-alert-secrets-policy',
+      });
+      expect(report.created).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^aws_sns_topic\.cloudwatch_db_alarm_topic$/)]),
       );
-      expect(report.destroyed.every((d) => d.allowed)).toBe(true);
-      expect(report.replaced).toEqual([]);
+      expect(report.notes).toEqual([expect.stringContaining("is the legacy cloudwatch root's state")]);
+    });
+  });
+
+  describe('dev after the SNS -> SQS migration', () => {
+    const dev = legacyEnvironment('dev');
+    let report: MigrationReport;
+    beforeAll(async () => {
+      report = await check(dev, DEV_STATE);
+    }, TERRAFORM_TIMEOUT_MS);
+
+    it('is ok, and its text report says so with the counts', () => {
       expect(report.ok).toBe(true);
+      const text = renderReport(report);
+      expect(text).toMatch(/^moved \(89\)$/m);
+      expect(text).toMatch(/^replaced \(0\)$/m);
+      expect(text).toMatch(/^destroyed \(0\)$/m);
+      expect(text).toMatch(/^OK: /m);
+    });
+
+    it('moves every legacy resource: each has that fate, none is deleted or replaced', () => {
+      const legacy = managedAddresses(DEV_STATE);
+      expect(legacy).toHaveLength(89);
+      expect(report.legacy.map((l) => [l.address, l.fate])).toEqual(legacy.map((a) => [a, 'moved']));
+      expect(report.moved.map((m) => m.from).sort()).toEqual([...legacy].sort());
+      expect(report.destroyed).toEqual([]);
+      expect(report.replaced).toEqual([]);
     });
 
     it('creates exactly the resources no legacy address moves to, and keeps nothing else unaccounted', () => {
       const targets = new Set(report.moved.map((m) => m.to));
       expect(report.created.sort()).toEqual(
-        declared(stack === 'dev' ? devStack : stgStack)
+        declared(synthJson(dev) as unknown as StackJson)
           .filter((a) => !targets.has(a))
           .sort(),
       );
-      const movedTo = report.moved.map((m) => m.to);
-      const changed = [...report.updated.map((u) => u.address), ...report.unchanged];
-      for (const address of changed) expect(movedTo).toContain(address);
+      for (const { address } of report.updated) expect(targets.has(address)).toBe(true);
     });
 
     it('moves each scheduler service to its own resources, changing them in place', () => {
@@ -143,16 +188,96 @@ describeWithTerraform('the real plan of each stack against its legacy state', ()
     });
 
     it('leaves the data sources out of the planned copy, and says so', () => {
-      const data = resourcesIn(file).filter((r) => r.mode === 'data');
+      const data = resourcesIn(DEV_STATE).filter((r) => r.mode === 'data');
       expect(data.length).toBeGreaterThan(20);
       expect([...report.droppedDataSources].sort()).toEqual(data.map((d) => d.address).sort());
     });
   });
 
+  describe('stg before the migration (SNS era), adopting the cloudwatch root applied with our_team "ott", EKS alarms deleted', () => {
+    const stg = adopting(
+      'stg',
+      {
+        eksAlarms: 'delete',
+        names: {
+          topic: 'ott-db-alarm-topic',
+          role: 'ott-alert-service-role',
+          secretPolicy: 'ott-alert-secrets-policy',
+        },
+      },
+      CLOUDWATCH_TEAM_OTT_STATE,
+    );
+    let report: MigrationReport;
+    beforeAll(async () => {
+      report = await check(stg, STG_STATE, { cloudwatchStateFile: CLOUDWATCH_TEAM_OTT_STATE });
+    }, TERRAFORM_TIMEOUT_MS);
+
+    it('is ok: every resource of both states has a decided fate', () => {
+      expect(report.problems).toEqual([]);
+      expect(report.ok).toBe(true);
+      const all = [...managedAddresses(STG_STATE), ...managedAddresses(CLOUDWATCH_TEAM_OTT_STATE)];
+      expect(report.legacy.map((l) => l.address)).toEqual(all);
+      expect(report.legacy.every((l) => l.allowed)).toBe(true);
+    });
+
+    it('moves 84, deletes the SNS five, the EKS four and the VPC attachment, as allowed', () => {
+      expect(report.moved).toHaveLength(84);
+      expect(report.destroyed.map((d) => d.address).sort()).toEqual(
+        [...SNS_ERA, ...LEGACY_EKS_ALARMS, LEGACY_VPC_ATTACHMENT].sort(),
+      );
+      expect(report.destroyed.every((d) => d.allowed)).toBe(true);
+      for (const address of LEGACY_EKS_ALARMS) {
+        expect(fateOf(report, address)).toMatchObject({
+          fate: 'deleted',
+          allowed: true,
+          reason: expect.stringContaining('eksAlarms = "delete"'),
+        });
+      }
+    });
+
+    it('imports the ten under the names given (team formation-lap, topic ott-db-alarm-topic, role ott-alert-service-role, function ott-alert-service), none failing', () => {
+      expect(report.imported.map((i) => i.status)).toEqual(Array(10).fill('planned'));
+      expect(report.imported.map((i) => i.from).sort()).toEqual([...ADOPTED_CLOUDWATCH.keys()].sort());
+      expect(Object.fromEntries(report.imported.map((i) => [i.to, i.id]))).toMatchObject({
+        'aws_sns_topic.cloudwatch_db_alarm_topic': `arn:aws:sns:ap-northeast-2:${LEGACY_ACCOUNT}:ott-db-alarm-topic`,
+        'aws_lambda_function.cloudwatch_alert_service': 'ott-alert-service',
+        'aws_iam_role.cloudwatch_alert_exec': 'ott-alert-service-role',
+      });
+    });
+
+    it('counts imports as imports, never as created, and replaces what the real plan replaces, as intended', () => {
+      const imports = report.imported.map((i) => i.to);
+      const moved = new Set(report.moved.map((m) => m.to));
+      expect(report.created.filter((a) => imports.includes(a))).toEqual([]);
+      expect(report.created.sort()).toEqual(
+        declared(synthJson(stg) as unknown as StackJson)
+          .filter((a) => !moved.has(a) && !imports.includes(a))
+          .sort(),
+      );
+      expect(
+        report.replaced.map(({ address, replacePaths, intended }) => ({ address, replacePaths, intended })),
+      ).toEqual([
+        { address: 'aws_lambda_function.cloudwatch_alert_service', replacePaths: ['package_type'], intended: true },
+        {
+          address: 'aws_lambda_permission.cloudwatch_allow_sns',
+          replacePaths: ['replace_triggered_by'],
+          intended: true,
+        },
+        { address: 'aws_sns_topic_subscription.cloudwatch_alert_sub', replacePaths: ['endpoint'], intended: true },
+      ]);
+      expect(fateOf(report, 'module.cloudwatch.aws_lambda_function.alert_service')).toMatchObject({
+        fate: 'replaced',
+        to: 'aws_lambda_function.cloudwatch_alert_service',
+        allowed: true,
+      });
+    });
+  });
+
   describe('a state that must not be applied', () => {
-    // One plan for four mistakes: a resource the migration does not know, a preserved name that
-    // would change, a service whose legacy module has another name, and the legacy cloudwatch root's
-    // resources in a stack that does not adopt them.
+    // One plan for every mistake: a resource the migration does not know, a preserved name that would
+    // change, a service whose legacy module has another name, and an adoption whose function name is
+    // not the legacy's (the project's former `${team}-alert-service`), the EKS alarms left unmanaged.
+    const dev = adopting('dev', { eksAlarms: 'leave', names: { function: 'formation-lap-alert-service' } });
     let report: MigrationReport;
     beforeAll(async () => {
       const doc = stateDoc(DEV_STATE);
@@ -166,7 +291,7 @@ describeWithTerraform('the real plan of each stack against its legacy state', ()
             attributes: {
               id: '/aws/lambda/x',
               name: '/aws/lambda/ecs-scheduler-slack-notifier-dev',
-              arn: 'arn:aws:logs:ap-northeast-2:111122223333:log-group:/aws/lambda/x',
+              arn: `arn:aws:logs:ap-northeast-2:${LEGACY_ACCOUNT}:log-group:/aws/lambda/x`,
             },
           },
         ],
@@ -175,8 +300,7 @@ describeWithTerraform('the real plan of each stack against its legacy state', ()
         'ecs-scheduler-alerts-dev-v1';
       for (const r of doc.resources)
         if (r.module === 'module.python_api_scheduler') r.module = 'module.pythonapi_scheduler';
-      doc.resources.push(...stateDoc(CLOUDWATCH_STATE).resources);
-      report = await check('dev', writeState(SCRATCH, 'mistakes.json', doc));
+      report = await check(dev, writeState(SCRATCH, 'mistakes.json', doc), { cloudwatchStateFile: CLOUDWATCH_STATE });
     }, TERRAFORM_TIMEOUT_MS);
 
     it('is not ok', () => expect(report.ok).toBe(false));
@@ -198,15 +322,6 @@ describeWithTerraform('the real plan of each stack against its legacy state', ()
       });
     });
 
-    it('points the legacy cloudwatch root at cloudwatch.adoptLegacy, not at legacyModule', () => {
-      const cloudwatch = report.destroyed.filter((d) => d.address.startsWith('module.cloudwatch.') && !d.allowed);
-      expect(cloudwatch.length).toBeGreaterThan(5);
-      for (const d of cloudwatch) {
-        expect(d.reason).toContain('cloudwatch.adoptLegacy');
-        expect(d.reason).not.toContain('legacyModule');
-      }
-    });
-
     it('says to set legacyModule for a service called by another module name', () => {
       const scheduler = report.destroyed.filter((d) => d.address.startsWith('module.pythonapi_scheduler.'));
       expect(scheduler).toHaveLength(4);
@@ -215,70 +330,55 @@ describeWithTerraform('the real plan of each stack against its legacy state', ()
         expect(d.reason).toContain('set that service\'s "legacyModule" to "pythonapi_scheduler"');
       }
     });
-  });
 
-  describe('the legacy cloudwatch root', () => {
-    const SUBSCRIPTION =
-      'arn:aws:sns:ap-northeast-2:111122223333:ott-db-alarm-topic:0b9f2c1e-7d3a-4e5b-9c8d-7a6b5c4d3e2f';
-    const input = copyOf(dev);
-    input.cloudwatch = { ...input.cloudwatch, legacyNames: true, adoptLegacy: { subscriptionArn: SUBSCRIPTION } };
-    const adopting = synthJson(input) as unknown as StackJson;
-    let adopted: MigrationReport;
-    beforeAll(async () => {
-      adopted = await check('dev', CLOUDWATCH_STATE, adopting);
-    }, TERRAFORM_TIMEOUT_MS);
-
-    it('with adoptLegacy: imports every legacy resource but alert_vpc, which goes as allowed', () => {
-      expect(adopted.imported.map((i) => i.from).sort()).toEqual(
-        managedAddresses(CLOUDWATCH_STATE)
-          .filter((a) => !a.endsWith('.alert_vpc'))
-          .sort(),
-      );
-      expect(adopted.destroyed).toEqual([
-        {
-          address: 'module.cloudwatch.aws_iam_role_policy_attachment.alert_vpc',
-          allowed: true,
-          reason: ALLOWED_DESTROYS['module.cloudwatch.aws_iam_role_policy_attachment.alert_vpc'],
-        },
+    it('reports the import of a function the legacy does not hold as failing, naming the one it holds', () => {
+      const fn = report.imported.find((i) => i.to === 'aws_lambda_function.cloudwatch_alert_service');
+      expect(fn).toMatchObject({
+        id: 'formation-lap-alert-service',
+        status: 'fails',
+        reason: expect.stringMatching(/Cannot import non-existent remote object.*it holds "ott-alert-service"/),
+      });
+      expect(report.imported.filter((i) => i.status === 'fails').map((i) => i.to)).toEqual([
+        'aws_lambda_function.cloudwatch_alert_service',
+        'aws_lambda_permission.cloudwatch_allow_sns',
       ]);
+      expect(fateOf(report, 'module.cloudwatch.aws_lambda_function.alert_service')).toMatchObject({
+        fate: 'left unmanaged',
+        allowed: false,
+        reason: expect.stringContaining('adoptLegacy.names'),
+      });
     });
 
-    it('with adoptLegacy: replaces the container-image function by the zip, and what depends on it, as intended', () => {
-      expect(
-        adopted.replaced.map(({ address, replacePaths, intended }) => ({ address, replacePaths, intended })),
-      ).toEqual([
-        { address: 'aws_lambda_function.cloudwatch_alert_service', replacePaths: ['package_type'], intended: true },
-        {
-          address: 'aws_lambda_permission.cloudwatch_allow_sns',
-          replacePaths: ['replace_triggered_by'],
-          intended: true,
-        },
-        { address: 'aws_sns_topic_subscription.cloudwatch_alert_sub', replacePaths: ['endpoint'], intended: true },
-      ]);
-      expect(adopted.ok).toBe(true);
+    it('leaves the EKS alarms unmanaged, as decided, and says so', () => {
+      for (const address of LEGACY_EKS_ALARMS) {
+        expect(fateOf(report, address)).toMatchObject({
+          fate: 'left unmanaged',
+          allowed: true,
+          reason: expect.stringContaining('eksAlarms = "leave"'),
+        });
+      }
+      expect(renderReport(report)).toContain(`left unmanaged     ${LEGACY_EKS_ALARMS[0]}`);
     });
   });
 });
 
 describe('the synthesized stacks', () => {
   it.each([
-    ['dev', devStack, DEV_STATE],
-    ['stg', stgStack, STG_STATE],
-  ] as const)(
-    '%s has a moved block from each preserved legacy address to a resource of the stack',
-    (_s, stack, file) => {
-      const moved = new Map((stack.moved ?? []).map((m) => [m.from, m.to]));
-      for (const address of managedAddresses(file).filter((a) => !SNS_ERA.includes(a))) {
-        const to = moved.get(address);
-        expect({ address, to }).toEqual({ address, to: expect.any(String) });
-        const [type, name] = to!.split('.');
-        expect(stack.resource?.[type!]?.[name!]).toBeDefined();
-      }
-    },
-  );
+    ['dev', DEV_STATE],
+    ['stg', STG_STATE],
+  ] as const)('%s has a moved block from each preserved legacy address to a resource of the stack', (name, file) => {
+    const stack = synthJson(legacyEnvironment(name)) as unknown as StackJson;
+    const moved = new Map((stack.moved ?? []).map((m) => [m.from, m.to]));
+    for (const address of managedAddresses(file).filter((a) => !SNS_ERA.includes(a))) {
+      const to = moved.get(address);
+      expect({ address, to }).toEqual({ address, to: expect.any(String) });
+      const [type, name] = to!.split('.');
+      expect(stack.resource?.[type!]?.[name!]).toBeDefined();
+    }
+  });
 
   it('the legacy module name is overridable per service', () => {
-    const input = copyOf(dev);
+    const input = legacyEnvironment('dev');
     input.scheduler.services[1] = { ...input.scheduler.services[1]!, legacyModule: 'pythonapi_scheduler' };
     const moved = (synthJson(input) as unknown as StackJson).moved ?? [];
     expect(moved).toContainEqual({
@@ -288,32 +388,37 @@ describe('the synthesized stacks', () => {
     expect(moved.map((m) => m.from)).not.toContain('module.python_api_scheduler.aws_iam_role.ecs_scheduler_role');
   });
 
-  it('the cloudwatch import IDs use the declared account', () => {
-    const input = copyOf(dev);
-    input.cloudwatch = {
-      ...input.cloudwatch,
-      legacyNames: true,
-      adoptLegacy: {
-        subscriptionArn:
-          'arn:aws:sns:ap-northeast-2:111122223333:ott-db-alarm-topic:0b9f2c1e-7d3a-4e5b-9c8d-7a6b5c4d3e2f',
-      },
-    };
-    const ids = Object.fromEntries(((synthJson(input) as unknown as StackJson).import ?? []).map((i) => [i.to, i.id]));
-    expect(ids['aws_sns_topic.cloudwatch_db_alarm_topic']).toBe(
-      'arn:aws:sns:ap-northeast-2:111122223333:ott-db-alarm-topic',
-    );
+  it('an adopting stack declares the legacy names it imports, the function hard-coded as the legacy has it', () => {
+    const stack = synthJson(adopting('dev', {}));
+    const ids = Object.fromEntries(((stack as unknown as StackJson).import ?? []).map((i) => [i.to, i.id]));
     expect(Object.keys(ids)).toHaveLength(10);
+    expect(ids['aws_sns_topic.cloudwatch_db_alarm_topic']).toBe(
+      `arn:aws:sns:ap-northeast-2:${LEGACY_ACCOUNT}:formation-lap-db-alarm-topic`,
+    );
+    expect(stack.resource.aws_lambda_function?.cloudwatch_alert_service?.function_name).toBe('ott-alert-service');
+    expect(stack.resource.aws_iam_role?.cloudwatch_alert_exec?.name).toBe('formation-lap-alert-service-role');
+    const named = synthJson(
+      adopting(
+        'dev',
+        { names: { topic: 'ott-db-alarm-topic', role: 'ott-alert-service-role' } },
+        CLOUDWATCH_TEAM_OTT_STATE,
+      ),
+    );
+    expect(named.resource.aws_sns_topic?.cloudwatch_db_alarm_topic?.name).toBe('ott-db-alarm-topic');
+    expect(named.resource.aws_iam_role?.cloudwatch_alert_exec?.name).toBe('ott-alert-service-role');
   });
 });
 
 describe('a state file refused before planning', () => {
+  const dev = legacyEnvironment('dev');
+
   it.each([
     ['not JSON', '{"version": 4, "resources": [', /is not JSON/],
     ['state version 3', JSON.stringify({ version: 3, modules: [] }), /format version 3; this check reads version 4/],
     ['a plan', JSON.stringify({ format_version: '1.2', planned_values: {}, resource_changes: [] }), /is a plan/],
     ['not a state', JSON.stringify({ hello: 'world' }), /not a Terraform state/],
   ])('is refused when it is %s', async (_what, text, message) => {
-    await expect(check('dev', writeState(SCRATCH, 'bad.json', text))).rejects.toThrow(message);
+    await expect(check(dev, writeState(SCRATCH, 'bad.json', text))).rejects.toThrow(message);
   });
 
   it.each([
@@ -328,23 +433,21 @@ describe('a state file refused before planning', () => {
       },
     ],
   ])('is refused with one clear line when it holds no legacy resource (%s)', async (_what, doc) => {
-    await expect(check('dev', writeState(SCRATCH, 'none.json', doc))).rejects.toThrow(
+    await expect(check(dev, writeState(SCRATCH, 'none.json', doc))).rejects.toThrow(
       /holds no legacy resource .* and none of stack dev.s own: it is empty or from another workspace\. Pull the state of the legacy workspace ecs-scheduler-dev/,
     );
   });
 
   it('is refused when it belongs to another environment', async () => {
-    await expect(check('dev', STG_STATE)).rejects.toThrow(
+    await expect(check(dev, STG_STATE)).rejects.toThrow(
       /belongs to environment "stg" .* not to stack "dev": pull the state of the dev workspace, or run the check with --stack stg/,
     );
   });
 
-  it('is refused when the file cannot be read, or the stack does not exist', async () => {
-    await expect(check('dev', path.join(SCRATCH, 'missing.json'))).rejects.toThrow(
-      /cannot read .*missing\.json: ENOENT/,
-    );
-    await expect(checkMigration({ stack: 'prod', stateFile: DEV_STATE })).rejects.toThrow(
-      /--stack prod: no such stack; the app has dev, stg/,
+  it('is refused when the file cannot be read, or the stack is not the environment given', async () => {
+    await expect(check(dev, path.join(SCRATCH, 'missing.json'))).rejects.toThrow(/cannot read .*missing\.json: ENOENT/);
+    await expect(checkMigration({ stack: 'prod', stateFile: DEV_STATE, environment: dev })).rejects.toThrow(
+      /--stack prod: the environment given is "dev"/,
     );
   });
 
@@ -364,8 +467,8 @@ describe('a state file refused before planning', () => {
   });
 });
 
-describe('npm run migrate:check', () => {
-  it('exits 2 with one clear line for a usage or state-file error, before any plan', async () => {
+describe('npm run migrate:check and cloudwatch:handover, before any plan', () => {
+  it('exits 2 with one clear line for a usage or state-file error, or a stack the app does not have', async () => {
     const missing = await migrateCheck(['--stack', 'dev']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^migrate:check: --stack and --state are both required\nusage: /);
@@ -381,16 +484,28 @@ describe('npm run migrate:check', () => {
     expect(none.stdout).toBe('');
     expect(none.stderr).toContain('holds no legacy resource');
     expect(none.stderr).not.toContain('    at ');
+    const prod = await migrateCheck(['--stack', 'prod', '--state', DEV_STATE]);
+    expect(prod.code).toBe(2);
+    expect(prod.stderr).toMatch(/^migrate:check: --stack prod: no such stack; the app has dev, stg\n/);
   }, 120_000);
 
   it('exits 2 with one line naming the fix when terraform is missing, after checking the state file', async () => {
     const noTerraform = { ...process.env, TERRAFORM_BINARY: path.join(SCRATCH, 'no-terraform-here') };
-    const result = await migrateCheck(['--stack', 'dev', '--state', DEV_STATE], noTerraform);
+    const result = await migrateCheck(['--stack', 'stg', '--state', STG_STATE], noTerraform);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
       /^migrate:check: the check runs terraform plan offline, and no terraform binary on PATH \(install Terraform >= 1\.7, or set TERRAFORM_BINARY\)\n/,
     );
     expect(result.stderr).not.toContain('    at ');
+  }, 120_000);
+
+  it('cloudwatch:handover refuses, naming the setting, while the EKS alarms are undecided', async () => {
+    const result = await command(copy, 'scripts/cloudwatch-handover.ts', ['dev']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^cloudwatch:handover: environments\/dev\.ts: cloudwatch\.adoptLegacy\.eksAlarms is not set; .*"delete" .*"leave"/,
+    );
   }, 120_000);
 });

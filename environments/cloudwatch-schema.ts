@@ -76,6 +76,32 @@ const ecsAlarmsSchema = z.strictObject({
   memory: alarm('percent', ECS_ALARM_DEFAULTS.memory),
 });
 
+/**
+ * The names the legacy resources carry when the legacy root was applied with other values than the
+ * ones `legacyNames` reproduces (topic, role and policy from `team`, the function `ott-alert-service`).
+ */
+const legacyResourceNamesSchema = z.strictObject({
+  topic: z
+    .string('names.topic must be a string')
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'names.topic must be an SNS topic name (1-256 letters, digits, "-", "_")')
+    .optional(),
+  function: z
+    .string('names.function must be a string')
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'names.function must be a Lambda function name (1-64 letters, digits, "-", "_")')
+    .optional(),
+  role: z
+    .string('names.role must be a string')
+    .regex(/^[\w+=,.@-]{1,64}$/, 'names.role must be an IAM role name (1-64 letters, digits and +=,.@_-)')
+    .optional(),
+  secretPolicy: z
+    .string('names.secretPolicy must be a string')
+    .regex(/^[\w+=,.@-]{1,128}$/, 'names.secretPolicy must be an IAM policy name (1-128 letters, digits and +=,.@_-)')
+    .optional(),
+});
+
+/** What the hand-over does with the legacy module's four EKS alarms (help/migration.md). */
+export const EKS_ALARM_DECISIONS = ['delete', 'leave'] as const;
+
 /** Takes over the legacy `module.cloudwatch` resources with `import` blocks (help/migration.md). */
 const adoptLegacySchema = z.strictObject({
   /** The only import ID that cannot be derived: `aws sns list-subscriptions-by-topic --topic-arn ...`. */
@@ -85,6 +111,18 @@ const adoptLegacySchema = z.strictObject({
       /^arn:aws:sns:[a-z]{2}-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}:[0-9a-f-]{36}$/,
       'subscriptionArn must be the ARN of the legacy topic\'s Lambda subscription, "arn:aws:sns:<region>:<account>:<topic>:<uuid>" (aws sns list-subscriptions-by-topic)',
     ),
+  names: legacyResourceNamesSchema.optional(),
+  /**
+   * The legacy module's four EKS alarms (ContainerInsights), which this project does not take over:
+   * "delete" (the hand-over deletes them; EKS is retired) or "leave" (they stay in AWS, managed by no
+   * Terraform, still publishing to the adopted topic). Left out, the preflight refuses the takeover.
+   */
+  eksAlarms: z
+    .enum(
+      EKS_ALARM_DECISIONS,
+      'eksAlarms must be "delete" (the hand-over deletes the four legacy EKS alarms; EKS is retired) or "leave" (they stay in AWS, managed by no Terraform)',
+    )
+    .optional(),
 });
 
 export const cloudwatchSchema = z.strictObject({

@@ -1,7 +1,8 @@
 // AWS names and Terraform logical IDs of the cloudwatch resources (legacy modules/cloudwatch of
 // Cloud-Infra-Education/Terraform @ a2282bb). Logical IDs are `cloudwatch_<legacy resource name>`.
-// `legacyNames` keeps the legacy AWS names so existing resources can be imported; otherwise every
-// name carries the environment (the legacy names collide when two environments share an account).
+// `legacyNames` keeps the legacy AWS names so existing resources can be imported (as the legacy
+// computes them: from `our_team`, or hard-coded); otherwise every name carries the environment (the
+// legacy names collide when two environments share an account).
 
 export const LEGACY_MODULE = 'cloudwatch';
 
@@ -12,21 +13,36 @@ export const LEGACY_ALARM_NAMES = {
   connections: 'OTT-Aurora-Cluster-DatabaseConnections-High',
 } as const;
 
-/** The two config fields the names depend on (environments/cloudwatch-schema.ts). */
+/** The legacy function's name: lambda_alert.tf hard-codes it, whatever `our_team` is. */
+export const LEGACY_FUNCTION_NAME = 'ott-alert-service';
+
+/** Names of the legacy resources that differ from what the legacy module computes (adoptLegacy.names). */
+export interface LegacyNameOverrides {
+  topic?: string | undefined;
+  function?: string | undefined;
+  role?: string | undefined;
+  secretPolicy?: string | undefined;
+}
+
+/** The config fields the names depend on (environments/cloudwatch-schema.ts). */
 export interface CloudwatchNaming {
   team: string;
   legacyNames: boolean;
+  adoptLegacy?: { names?: LegacyNameOverrides | undefined } | undefined;
 }
 
 export function cloudwatchNames(config: CloudwatchNaming, environment: string) {
-  const named = (legacy: string) => (config.legacyNames ? legacy : `${legacy}-${environment}`);
   const { team } = config;
+  const given = config.adoptLegacy?.names ?? {};
+  /** The legacy name (the one given, else as the legacy computes it), or a new name with the environment. */
+  const named = (key: keyof LegacyNameOverrides, legacy: string, fresh = legacy) =>
+    config.legacyNames ? (given[key] ?? legacy) : `${fresh}-${environment}`;
   return {
-    topic: named(`${team}-db-alarm-topic`),
+    topic: named('topic', `${team}-db-alarm-topic`),
     topicKeyAlias: `alias/${team}-db-alarm-topic-${environment}`,
-    function: named(`${team}-alert-service`),
-    role: named(`${team}-alert-service-role`),
-    secretPolicy: named(`${team}-alert-secrets-policy`),
+    function: named('function', LEGACY_FUNCTION_NAME, `${team}-alert-service`),
+    role: named('role', `${team}-alert-service-role`),
+    secretPolicy: named('secretPolicy', `${team}-alert-secrets-policy`),
     failurePolicy: `${team}-alert-failures-policy-${environment}`,
     failureQueue: `${team}-alert-service-failures-${environment}`,
     failureAlarm: `${team}-alert-service-failures-not-empty-${environment}`,
@@ -36,7 +52,8 @@ export function cloudwatchNames(config: CloudwatchNaming, environment: string) {
     deliveryTable: `${team}-alert-deliveries-${environment}`,
     deliveryPolicy: `${team}-alert-deliveries-policy-${environment}`,
     logGroup: `/${team}/${environment}/alert-service`,
-    auroraAlarm: (key: keyof typeof LEGACY_ALARM_NAMES) => named(LEGACY_ALARM_NAMES[key]),
+    auroraAlarm: (key: keyof typeof LEGACY_ALARM_NAMES) =>
+      config.legacyNames ? LEGACY_ALARM_NAMES[key] : `${LEGACY_ALARM_NAMES[key]}-${environment}`,
     ecsAlarm: (service: string, metric: 'cpu' | 'memory') => `${service}-ecs-${metric}-high-${environment}`,
   };
 }

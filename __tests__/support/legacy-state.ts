@@ -7,6 +7,8 @@ export const STATE_FIXTURES = join(__dirname, '..', 'fixtures', 'states');
 export const DEV_STATE = join(STATE_FIXTURES, 'dev-after-migration.tfstate.json');
 export const STG_STATE = join(STATE_FIXTURES, 'stg-before-migration.tfstate.json');
 export const CLOUDWATCH_STATE = join(STATE_FIXTURES, 'cloudwatch-root.tfstate.json');
+/** The cloudwatch root applied with `our_team = "ott"` (topic ott-db-alarm-topic, role ott-alert-service-role). */
+export const CLOUDWATCH_TEAM_OTT_STATE = join(STATE_FIXTURES, 'cloudwatch-root-team-ott.tfstate.json');
 
 export interface StateDoc {
   version: number;
@@ -26,6 +28,13 @@ export function stateDoc(file: string): StateDoc {
 
 export function resourcesIn(file: string): StateResource[] {
   return parseState(readFileSync(file, 'utf8'), file).resources;
+}
+
+/** The ARN of the legacy topic's Lambda subscription in a cloudwatch root state (adoptLegacy.subscriptionArn). */
+export function subscriptionArnIn(file: string): string {
+  const subscription = resourcesIn(file).find((r) => r.type === 'aws_sns_topic_subscription');
+  if (!subscription) throw new Error(`${file} holds no aws_sns_topic_subscription`);
+  return subscription.attributes.arn as string;
 }
 
 /** Writes a changed copy of a state fixture into `dir` and returns its path. */

@@ -1,17 +1,22 @@
 // The migration report from what Terraform itself plans (`terraform plan -refresh=false` of the
 // synthesized stack against the pulled legacy state, read with `terraform show -json`).
 import type { PlanJson, ResourceChange } from '../terraform/plan';
-import { ALLOWED_DESTROYS, INTENDED_REPLACEMENTS } from './legacy';
+import type { Adoption, ImportCheck } from './adoption';
+import { legacyFates, type LegacyFate } from './fates';
+import { ALLOWED_DESTROYS, INTENDED_REPLACEMENTS, LEGACY_CLOUDWATCH_PREFIX } from './legacy';
 
 export interface StackJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   moved?: { from: string; to: string }[];
   import?: { to: string; id: string }[];
+  removed?: { from: string; lifecycle?: { destroy: boolean } }[];
   [key: string]: unknown;
 }
 
 export interface MigrationReport {
   stack: string;
+  /** Every managed resource of the state(s) read, and what the takeover does with it. */
+  legacy: LegacyFate[];
   /** Legacy address -> new address; the resource may also be updated in place (see `updated`). */
   moved: { from: string; to: string }[];
   /** Kept at the same address with no change. */
@@ -20,11 +25,16 @@ export interface MigrationReport {
   updated: { address: string; attributes: string[] }[];
   replaced: { address: string; replacePaths: string[]; intended: boolean; reason: string }[];
   destroyed: { address: string; allowed: boolean; reason: string }[];
+  /** New resources; the stack's import targets are never counted here (see `imported`). */
   created: string[];
-  /** Legacy cloudwatch resources adopted with import blocks (see adoption in check.ts). */
-  imported: { to: string; id: string; from?: string }[];
+  /** The stack's import blocks, each checked against the object it reads (adoption.ts). */
+  imported: ImportCheck[];
   /** Data sources left out of the state copy: Terraform reads them again during the plan. */
   droppedDataSources: string[];
+  /** What the check could not see or assumed (e.g. which state was given). */
+  notes: string[];
+  /** Each reason the takeover must not be applied as it is; empty when `ok`. */
+  problems: string[];
   ok: boolean;
 }
 
@@ -38,9 +48,10 @@ function changedAttributes(change: ResourceChange['change']): string[] {
   return [...keys].filter((k) => unknown[k] === true || !sameValue(before[k], after[k])).sort();
 }
 
-function destroyReason(address: string): string {
-  if (address.startsWith('module.cloudwatch.')) {
-    return 'a resource of the legacy cloudwatch root: this stack adopts that root only with "cloudwatch.adoptLegacy" (and legacyNames: true) in one environment; see help/migration.md';
+/** Why Terraform would delete a legacy resource no block accounts for. */
+export function destroyReason(address: string): string {
+  if (address.startsWith(LEGACY_CLOUDWATCH_PREFIX)) {
+    return 'a resource of the legacy cloudwatch root, and this environment does not adopt it: set "cloudwatch.adoptLegacy" in the one environment that takes the root over (help/migration.md)';
   }
   const scheduler = /^module\.([^.]+)\.aws_(iam_role|iam_role_policy|scheduler_schedule)\./.exec(address);
   if (scheduler) {
@@ -70,55 +81,69 @@ function replacement(rc: ResourceChange): MigrationReport['replaced'][number] {
   return { address: rc.address, replacePaths: byTrigger ? ['replace_triggered_by'] : paths, intended, reason };
 }
 
-/**
- * Classifies the managed resource changes of a plan. `adopted` maps a new address to the legacy
- * cloudwatch address whose state stands in for its import (check.ts).
- */
-export function reportFromPlan(
-  stack: string,
-  plan: PlanJson,
-  options: {
-    imports?: { to: string; id: string }[];
-    adopted?: ReadonlyMap<string, string>;
-    droppedDataSources?: string[];
-  },
-): MigrationReport {
+export interface PlanContext {
+  adoption: Adoption;
+  /** Managed resources of the workspace state (the stack's own backend). */
+  workspace: string[];
+  droppedDataSources?: string[];
+  notes?: string[];
+}
+
+/** Classifies the managed resource changes of a plan, and gives each legacy resource its fate. */
+export function reportFromPlan(stack: string, plan: PlanJson, context: PlanContext): MigrationReport {
+  const { adoption } = context;
+  const importTargets = new Set(adoption.imports.map((i) => i.to));
+  const decided = new Map(adoption.handover.map((b) => [b.from, b]));
   const report: MigrationReport = {
     stack,
+    legacy: [],
     moved: [],
     unchanged: [],
     updated: [],
     replaced: [],
     destroyed: [],
     created: [],
-    imported: (options.imports ?? []).map(({ to, id }) => {
-      const from = options.adopted?.get(to);
-      return { to, id, ...(from ? { from } : {}) };
-    }),
-    droppedDataSources: options.droppedDataSources ?? [],
+    imported: adoption.imports,
+    droppedDataSources: context.droppedDataSources ?? [],
+    notes: [...(context.notes ?? []), ...adoption.notes],
+    problems: [],
     ok: false,
   };
-  for (const rc of plan.resource_changes ?? []) {
-    if (rc.mode !== 'managed') continue;
+  const changes = (plan.resource_changes ?? []).filter((rc) => rc.mode === 'managed');
+  for (const rc of changes) {
     const actions = rc.change.actions.join(',');
     if (rc.previous_address) report.moved.push({ from: rc.previous_address, to: rc.address });
-    if (actions === 'no-op' && !rc.previous_address && !options.adopted?.has(rc.address)) {
+    if (actions === 'no-op' && !rc.previous_address && !importTargets.has(rc.address)) {
       report.unchanged.push(rc.address);
     } else if (actions === 'update') {
       report.updated.push({ address: rc.address, attributes: changedAttributes(rc.change) });
     } else if (actions === 'delete,create' || actions === 'create,delete') {
       report.replaced.push(replacement(rc));
     } else if (actions === 'delete') {
-      const allowed = ALLOWED_DESTROYS[rc.address];
+      const block = decided.get(rc.address);
+      const allowed = ALLOWED_DESTROYS[rc.address] ?? (block?.destroy ? block.why : undefined);
       report.destroyed.push({
         address: rc.address,
         allowed: allowed !== undefined,
-        reason: allowed ?? destroyReason(rc.address),
+        reason: allowed ?? adoption.undecided.get(rc.address) ?? destroyReason(rc.address),
       });
-    } else if (actions === 'create' && !rc.change.importing) {
+    } else if (actions === 'create' && !rc.change.importing && !importTargets.has(rc.address)) {
       report.created.push(rc.address);
     }
   }
-  report.ok = report.destroyed.every((d) => d.allowed) && report.replaced.every((r) => r.intended);
+  report.legacy = legacyFates(changes, report, context);
+  report.problems = [
+    ...report.legacy.filter((l) => !l.allowed).map((l) => `${l.address}: ${l.reason}`),
+    ...report.replaced
+      .filter((r) => !r.intended && !report.legacy.some((l) => l.to === r.address))
+      .map((r) => `${r.address}: ${r.reason}`),
+    ...report.destroyed
+      .filter((d) => !d.allowed && !report.legacy.some((l) => l.address === d.address))
+      .map((d) => `${d.address}: ${d.reason}`),
+    ...report.imported
+      .filter((i) => i.status === 'fails' || i.status === 'not planned')
+      .map((i) => `${i.to}: ${i.reason}`),
+  ];
+  report.ok = report.problems.length === 0;
   return report;
 }

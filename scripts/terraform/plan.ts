@@ -35,7 +35,7 @@ export interface ResourceChange {
   mode: 'managed' | 'data';
   type: string;
   change: {
-    actions: ('no-op' | 'create' | 'read' | 'update' | 'delete')[];
+    actions: ('no-op' | 'create' | 'read' | 'update' | 'delete' | 'forget')[];
     before: Record<string, unknown> | null;
     after: Record<string, unknown> | null;
     replace_paths?: (string | number)[][];
