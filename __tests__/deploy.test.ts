@@ -75,8 +75,8 @@ function harness(
       return Promise.resolve(options.exitCodes?.[line] ?? 0);
     },
     host: options.host ?? READY,
-    preflight: (stack, file) => {
-      preflights.push(`${stack}:${file}`);
+    preflight: (stack, file, cloudwatch) => {
+      preflights.push(`${stack}:${file}${cloudwatch ? `+${cloudwatch}` : ''}`);
       if (file === 'unreadable.json') throw new Error('unreadable.json is not JSON');
       return options.report ?? okReport();
     },
@@ -183,17 +183,40 @@ describe('npm run deploy', () => {
     );
   });
 
-  it('refuses to start when a preflight fails, naming the environment and the counts, before the slow checks', async () => {
+  it('refuses to start when a preflight fails, naming the environment and its first problem, before the slow checks', async () => {
     const report = {
       ...okReport(),
       destroyed: [{ address: 'module.x.aws_iam_role.r', allowed: false, reason: 'no moved block' }],
+      problems: ['module.x.aws_iam_role.r would be destroyed: no moved block', 'another'],
       ok: false,
     };
     const h = harness({ report });
     expect(await stopOf(deploy(options({ autoApprove: true, states: { stg: 'stg.json' } }), h.deps))).toBe(
-      'migration preflight for stg failed (1 destroyed not allowed, 0 replaced not intended): see `npm run migrate:check -- stg --state stg.json`',
+      'migration preflight for stg failed (2 problems, the first: module.x.aws_iam_role.r would be destroyed: no moved block): see `npm run migrate:check -- stg --state stg.json`',
     );
     expect(h.calls).toEqual([]);
+  });
+
+  it("passes the legacy cloudwatch root's state to the preflight of the environment that adopts it", async () => {
+    const h = harness();
+    await deploy(
+      options({ stacks: ['stg'], states: { stg: 'stg.json' }, cloudwatchStates: { stg: 'dev.json' } }),
+      h.deps,
+    );
+    expect(h.preflights).toEqual(['stg:stg.json+dev.json']);
+    const alone = harness();
+    expect(await stopOf(deploy(options({ stacks: ['stg'], cloudwatchStates: { stg: 'dev.json' } }), alone.deps))).toBe(
+      "--cloudwatch-state dev.json (stg): give stg's own workspace state with --state too; the legacy cloudwatch root's state only completes it",
+    );
+    expect(
+      await stopOf(
+        deploy(
+          options({ stacks: ['stg'], states: { stg: 'stg.json' }, cloudwatchStates: { stg: 'cw.json' } }),
+          alone.deps,
+        ),
+      ),
+    ).toMatch(/^--cloudwatch-state cw\.json \(stg\): no such file/);
+    expect(alone.preflights).toEqual([]);
   });
 
   it('refuses when a state file is missing or cannot be read, before anything runs', async () => {

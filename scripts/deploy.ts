@@ -8,7 +8,7 @@ import { deploy, diff } from './deploy/workflow';
 import { GATE_OPTIONS, parseStates, realDeps, windowMinutes } from './preflight/cli-deps';
 
 const USAGE = [
-  'usage: npm run deploy -- [dev|stg ...] [--auto-approve] [--state <state.json> | --state <env>=<state.json>]... [--force-window] [--window-minutes 30]',
+  'usage: npm run deploy -- [dev|stg ...] [--auto-approve] [--state <state.json> | --state <env>=<state.json>]... [--cloudwatch-state <state.json>] [--force-window] [--window-minutes 30]',
   '       npm run diff -- <dev|stg>',
 ].join('\n');
 
@@ -25,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
     {
       autoApprove: values['auto-approve'],
       states: parseStates(values.state ?? [], positionals),
+      cloudwatchStates: parseStates(values['cloudwatch-state'] ?? [], positionals, '--cloudwatch-state'),
       stacks: positionals,
       forceWindow: values['force-window'],
       windowMinutes: windowMinutes(values['window-minutes']),

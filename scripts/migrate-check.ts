@@ -1,4 +1,4 @@
-// npm run migrate:check -- <env> --state <file> [--json]
+// npm run migrate:check -- <env> --state <file> [--cloudwatch-state <file>] [--json]
 // Reports what the first deploy does to the legacy state, from the real `terraform plan`; exit 0 only when nothing is destroyed
 // or replaced that the migration does not intend (help/migration.md).
 import { parseArgs } from 'node:util';
@@ -8,13 +8,18 @@ import { checkMigration } from './migration/check';
 import { renderReport } from './migration/render';
 import { StateFileError } from './migration/state-file';
 
-const USAGE = 'usage: npm run migrate:check -- <env> --state <state.json> [--json]';
+const USAGE = 'usage: npm run migrate:check -- <env> --state <state.json> [--cloudwatch-state <state.json>] [--json]';
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { stack: { type: 'string' }, state: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      stack: { type: 'string' },
+      state: { type: 'string' },
+      'cloudwatch-state': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   });
   const stack = environmentArgument({
     command: 'migrate:check',
@@ -24,7 +29,12 @@ async function main(argv: string[]): Promise<number> {
     notice: (line) => process.stderr.write(`${line}\n`),
   });
   if (!values.state) throw new StateFileError('--state is required: the state file to check');
-  const report = await checkMigration({ stack, stateFile: values.state });
+  const cloudwatchStateFile = values['cloudwatch-state'];
+  const report = await checkMigration({
+    stack,
+    stateFile: values.state,
+    ...(cloudwatchStateFile ? { cloudwatchStateFile } : {}),
+  });
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   return report.ok ? 0 : 1;
 }

@@ -36,7 +36,8 @@ export function realDeps(command: string): WorkflowDeps {
   return {
     runner,
     host: realHost,
-    preflight: (stack, stateFile) => checkMigration({ stack, stateFile }),
+    preflight: (stack, stateFile, cloudwatchStateFile) =>
+      checkMigration({ stack, stateFile, ...(cloudwatchStateFile ? { cloudwatchStateFile } : {}) }),
     holdsLegacySchedules: stateHoldsLegacySchedules,
     say: (line) => process.stderr.write(`${command}: ${line}\n`),
     cloudHostnames: [...new Set(hostnames)],
@@ -49,14 +50,14 @@ export function realDeps(command: string): WorkflowDeps {
  * `--state dev=dev.json` (any environment named) or `--state dev.json` (when exactly one is named),
  * by environment.
  */
-export function parseStates(values: string[], environments: string[]): Record<string, string> {
+export function parseStates(values: string[], environments: string[], flag = '--state'): Record<string, string> {
   return Object.fromEntries(
     values.map((value) => {
       const match = /^([a-z][a-z0-9]*)=(.+)$/.exec(value);
       if (match) return [match[1]!, match[2]!];
       if (environments.length === 1) return [environments[0]!, value];
       throw new DeployStop(
-        `--state ${value}: with ${environments.length === 0 ? 'no environment' : 'several environments'} named, write it as <env>=<state file>, e.g. --state dev=dev.tfstate.json`,
+        `${flag} ${value}: with ${environments.length === 0 ? 'no environment' : 'several environments'} named, write it as <env>=<state file>, e.g. ${flag} dev=dev.tfstate.json`,
       );
     }),
   );
@@ -73,6 +74,7 @@ export function windowMinutes(value: string | undefined): number {
 
 export const GATE_OPTIONS = {
   state: { type: 'string', multiple: true },
+  'cloudwatch-state': { type: 'string', multiple: true },
   'force-window': { type: 'boolean', default: false },
   'window-minutes': { type: 'string' },
 } as const;

@@ -15,8 +15,15 @@ export type Runner = (command: string, args: string[], env?: Record<string, stri
 export interface GateDeps {
   runner: Runner;
   host: Host;
-  /** The migration preflight of one stack against one state file (throws on a bad file). */
-  preflight: (stack: string, stateFile: string) => MigrationReport | Promise<MigrationReport>;
+  /**
+   * The migration preflight of one stack against its workspace's state file and, for an environment
+   * that adopts the legacy cloudwatch root, that root's state (throws on a bad file).
+   */
+  preflight: (
+    stack: string,
+    stateFile: string,
+    cloudwatchStateFile?: string,
+  ) => MigrationReport | Promise<MigrationReport>;
   /** Whether a state file still holds the legacy's scale schedules (throws on a bad file). */
   holdsLegacySchedules: (stateFile: string) => boolean;
   /** Where the one-line progress notes go. */
@@ -29,6 +36,8 @@ export interface GateDeps {
 export interface GateOptions {
   /** Legacy state files to preflight, by stack. */
   states: Record<string, string>;
+  /** The legacy cloudwatch root's state, by the stack that adopts it (with its workspace's state). */
+  cloudwatchStates?: Record<string, string>;
   /** Pass although a wave, its window or its deadline falls inside the next windowMinutes. */
   forceWindow: boolean;
   windowMinutes: number;
@@ -37,11 +46,23 @@ export interface GateOptions {
 /** The live-config checks of the environments in LIVE_ENVIRONMENTS (__tests__/live/shipped.ts). */
 export const LIVE_CHECKS = ['jest', '--ci', '__tests__/live/stacks.test.ts', '__tests__/live/terraform.test.ts'];
 
-export function requireStateFiles(states: Record<string, string>, host: Host): void {
-  for (const [stack, file] of Object.entries(states)) {
+export function requireStateFiles(options: GateOptions, host: Host): void {
+  for (const [stack, file] of Object.entries(options.states)) {
     if (!host.fileExists(file)) {
       throw new DeployStop(
         `--state ${file} (${stack}): no such file; pull it with \`npm run state:pull -- ${stack} --out ${file}\` (help/migration.md)`,
+      );
+    }
+  }
+  for (const [stack, file] of Object.entries(options.cloudwatchStates ?? {})) {
+    if (!options.states[stack]) {
+      throw new DeployStop(
+        `--cloudwatch-state ${file} (${stack}): give ${stack}'s own workspace state with --state too; the legacy cloudwatch root's state only completes it`,
+      );
+    }
+    if (!host.fileExists(file)) {
+      throw new DeployStop(
+        `--cloudwatch-state ${file} (${stack}): no such file; pull the legacy cloudwatch root's state (help/migration.md, "Adopting the legacy cloudwatch root")`,
       );
     }
   }
@@ -95,19 +116,19 @@ export function requireQuietWindow(targets: EnvironmentConfig[], options: GateOp
   );
 }
 
-async function migrationPreflights(states: Record<string, string>, deps: GateDeps): Promise<void> {
-  for (const [stack, file] of Object.entries(states)) {
+async function migrationPreflights(options: GateOptions, deps: GateDeps): Promise<void> {
+  for (const [stack, file] of Object.entries(options.states)) {
+    const cloudwatch = options.cloudwatchStates?.[stack];
     let report: MigrationReport;
     try {
-      report = await deps.preflight(stack, file);
+      report = await deps.preflight(stack, file, cloudwatch);
     } catch (error) {
       throw new DeployStop(`migration preflight for ${stack} could not run: ${(error as Error).message}`);
     }
     if (!report.ok) {
-      const destroyed = report.destroyed.filter((d) => !d.allowed).length;
-      const replaced = report.replaced.filter((r) => !r.intended).length;
+      const command = `npm run migrate:check -- ${stack} --state ${file}${cloudwatch ? ` --cloudwatch-state ${cloudwatch}` : ''}`;
       throw new DeployStop(
-        `migration preflight for ${stack} failed (${destroyed} destroyed not allowed, ${replaced} replaced not intended): see \`npm run migrate:check -- ${stack} --state ${file}\``,
+        `migration preflight for ${stack} failed (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}, the first: ${report.problems[0] ?? 'see the report'}): see \`${command}\``,
       );
     }
     deps.say(
@@ -133,9 +154,9 @@ async function liveChecks(targets: EnvironmentConfig[], deps: GateDeps): Promise
 
 /** Runs the gate for `targets` (validated environments, in deployment order); throws DeployStop. */
 export async function runGate(targets: EnvironmentConfig[], options: GateOptions, deps: GateDeps): Promise<void> {
-  requireStateFiles(options.states, deps.host);
+  requireStateFiles(options, deps.host);
   requireNoPlaceholders(targets);
   requireQuietWindow(targets, options, deps);
-  await migrationPreflights(options.states, deps);
+  await migrationPreflights(options, deps);
   await liveChecks(targets, deps);
 }
