@@ -76,32 +76,34 @@ async function createLegacySecret(endpoint: string): Promise<void> {
 }
 
 /**
- * Applies the three roots in a copy under `work`, writes each pulled state to `work/states/`, and
- * returns their paths with each mismatch against the committed fixtures.
+ * Applies the named roots (one after the other) in a copy under `work`, writes each pulled state to
+ * `work/`, and returns their paths with each mismatch against the committed fixtures.
  */
 export async function applyLegacyRoots(
   terraform: Terraform,
   work: string,
   endpoint: string,
-): Promise<{ states: LegacyStates; mismatches: string[] }> {
+  names: (keyof LegacyStates)[],
+): Promise<{ states: Partial<LegacyStates>; mismatches: string[] }> {
   const copy = path.join(work, 'legacy');
   cpSync(LEGACY_ROOTS, copy, { recursive: true });
   writeNotifierZips(copy);
-  await createLegacySecret(endpoint);
-  // One root after the other: moto is not reliable under concurrent writes (applied side by side, a
-  // CreateRole was answered EntityAlreadyExists for the role it had just created).
-  const states = {} as LegacyStates;
+  if (names.includes('cloudwatch')) await createLegacySecret(endpoint);
+  // One root after the other on one emulator: moto is not reliable under concurrent writes (applied
+  // side by side, a CreateRole was answered EntityAlreadyExists for the role it had just created).
+  const states: Partial<LegacyStates> = {};
   const mismatches: string[] = [];
-  for (const root of ROOTS) {
+  for (const root of ROOTS.filter((r) => names.includes(r.name))) {
     const dir = path.join(copy, root.dir);
     writeEmulatorOverride(dir, endpoint, root.aliases);
     await terraform(dir, ['init', '-input=false', '-no-color']);
     const vars = Object.entries(root.vars).map(([k, v]) => `-var=${k}=${v}`);
     await terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', ...vars]);
     const pulled = await terraform(dir, ['state', 'pull']);
-    states[root.name] = path.join(work, `legacy-${root.name}.tfstate.json`);
-    writeFileSync(states[root.name], pulled);
-    const emulated = parseState(pulled, states[root.name]).resources;
+    const file = path.join(work, `legacy-${root.name}.tfstate.json`);
+    states[root.name] = file;
+    writeFileSync(file, pulled);
+    const emulated = parseState(pulled, file).resources;
     const found = fixtureMismatches(resourcesIn(root.fixture), emulated, LEGACY_REGION);
     mismatches.push(...found.map((line) => `${path.basename(root.fixture)}: ${line}`));
   }

@@ -5,6 +5,8 @@
 // from a test environment of the legacy fixtures, is planned (and must agree with the preflight),
 // applied unchanged (only an override file beside cdk.tf.json) and planned again (no change but the
 // emulator's own gaps, emulator-gaps.ts). Then a fresh stack into an empty state, and its destroy.
+// The three chains (dev; stg with the cloudwatch root; the fresh stack) run side by side, each on a
+// moto_server of its own: within one emulator everything runs one step after the other.
 // Without moto_server or terraform it prints one line and exits 0; REQUIRE_EMULATOR=1 (CI) makes that a failure.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,7 @@ import { checkMigration } from '../../scripts/migration/check';
 import { handoverHcl } from '../../scripts/migration/cloudwatch-handover';
 import type { MigrationReport } from '../../scripts/migration/plan';
 import type { PlanJson } from '../../scripts/terraform/plan';
-import { findToolchain, terraformOrThrow, ToolchainMissing } from '../../scripts/terraform/toolchain';
+import { findToolchain, terraformOrThrow, ToolchainMissing, type Toolchain } from '../../scripts/terraform/toolchain';
 import { LEGACY_ACCOUNT, LEGACY_REGION } from '../fixtures/states/legacy-account';
 import { adoptingCloudwatch, legacyEnvironment } from '../support/legacy-environments';
 import { subscriptionArnIn } from '../support/legacy-state';
@@ -159,8 +161,7 @@ async function preflight(environment: EnvironmentInput, stateFile: string, cloud
   return report;
 }
 
-async function freshApplyAndDestroy(ctx: Context, reset: () => Promise<void>): Promise<void> {
-  await reset();
+async function freshApplyAndDestroy(ctx: Context): Promise<void> {
   const dir = await stackFolder(ctx, 'fresh', legacyEnvironment('stg'));
   await applyAndReplan(ctx, dir, 'fresh stg');
   await ctx.terraform(dir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
@@ -177,6 +178,50 @@ function unavailable(reason: string): number {
   return 0;
 }
 
+/** One chain of steps on a moto_server of its own, in a working folder of its own. */
+async function onOwnEmulator(
+  moto: string,
+  toolchain: Toolchain,
+  work: string,
+  name: string,
+  run: (ctx: Context) => Promise<void>,
+): Promise<void> {
+  const server = await startMoto(moto, LEGACY_ACCOUNT);
+  const dir = path.join(work, name);
+  mkdirSync(dir);
+  say(`${name}: moto_server at ${server.endpoint}, account ${LEGACY_ACCOUNT}`);
+  try {
+    await run({ terraform: (at, args) => terraformOrThrow(toolchain, at, args), work: dir, endpoint: server.endpoint });
+  } finally {
+    await server.stop();
+  }
+}
+
+async function devChain(ctx: Context): Promise<void> {
+  const { states, mismatches } = await step('dev: legacy root applied (SQS era)', () =>
+    applyLegacyRoots(ctx.terraform, ctx.work, ctx.endpoint, ['dev']),
+  );
+  expectNone('the dev legacy state fixture differs from what the legacy root creates', mismatches);
+  const dev = legacyEnvironment('dev');
+  const report = await step('dev: preflight', () => preflight(dev, states.dev!));
+  await step('dev: takeover', () => takeOver(ctx, 'dev', dev, states.dev!, report));
+}
+
+async function stgChain(ctx: Context): Promise<void> {
+  const { states, mismatches } = await step('stg: legacy roots applied (SNS era, cloudwatch)', () =>
+    applyLegacyRoots(ctx.terraform, ctx.work, ctx.endpoint, ['stg', 'cloudwatch']),
+  );
+  expectNone('the stg and cloudwatch legacy state fixtures differ from what the legacy roots create', mismatches);
+  const stg = legacyEnvironment('stg', {
+    cloudwatch: adoptingCloudwatch({ subscriptionArn: subscriptionArnIn(states.cloudwatch!), eksAlarms: 'delete' }),
+  });
+  const report = await step('stg: preflight with the cloudwatch root', () =>
+    preflight(stg, states.stg!, states.cloudwatch),
+  );
+  await step('stg: hand-over of the legacy cloudwatch root', () => handOver(ctx, stg, states.cloudwatch!, report));
+  await step('stg: takeover (and the cloudwatch adoption)', () => takeOver(ctx, 'stg', stg, states.stg!, report));
+}
+
 async function main(): Promise<number> {
   const moto = findMotoServer();
   if (!moto)
@@ -185,34 +230,20 @@ async function main(): Promise<number> {
   if (toolchain instanceof ToolchainMissing) return unavailable(toolchain.message);
   const work = mkdtempSync(path.join(tmpdir(), 'emulator-run-'));
   const started = Date.now();
-  const server = await startMoto(moto, LEGACY_ACCOUNT);
-  const ctx: Context = {
-    terraform: (dir, args) => terraformOrThrow(toolchain, dir, args),
-    work,
-    endpoint: server.endpoint,
-  };
-  say(
-    `moto_server at ${server.endpoint}, account ${LEGACY_ACCOUNT}; ${toolchain.terraform}, hashicorp/aws from ${toolchain.mirror}`,
-  );
+  say(`${toolchain.terraform}, hashicorp/aws from ${toolchain.mirror}`);
   try {
-    const { states, mismatches } = await step('legacy roots applied (dev SQS era, stg SNS era, cloudwatch)', () =>
-      applyLegacyRoots(ctx.terraform, work, server.endpoint),
-    );
-    expectNone('the legacy state fixtures differ from what the legacy roots create', mismatches);
-    const dev = legacyEnvironment('dev');
-    const stg = legacyEnvironment('stg', {
-      cloudwatch: adoptingCloudwatch({ subscriptionArn: subscriptionArnIn(states.cloudwatch), eksAlarms: 'delete' }),
-    });
-    const [devReport, stgReport] = await step('preflight', () =>
-      Promise.all([preflight(dev, states.dev), preflight(stg, states.stg, states.cloudwatch)]),
-    );
-    await step('hand-over of the legacy cloudwatch root', () => handOver(ctx, stg, states.cloudwatch, stgReport));
-    // One after the other, as on AWS (and moto is not reliable under concurrent writes).
-    await step('takeover dev', () => takeOver(ctx, 'dev', dev, states.dev, devReport));
-    await step('takeover stg (and the cloudwatch adoption)', () => takeOver(ctx, 'stg', stg, states.stg, stgReport));
-    await step('fresh stg into an empty state, then destroy', () => freshApplyAndDestroy(ctx, () => server.reset()));
+    const chains = await Promise.allSettled([
+      onOwnEmulator(moto, toolchain, work, 'dev', devChain),
+      onOwnEmulator(moto, toolchain, work, 'stg', stgChain),
+      onOwnEmulator(moto, toolchain, work, 'fresh', (ctx) =>
+        step('fresh stg into an empty state, then destroy', () => freshApplyAndDestroy(ctx)),
+      ),
+    ]);
+    for (const chain of chains) {
+      if (chain.status === 'rejected')
+        failures.push(`a chain stopped: ${(chain.reason as Error).stack ?? String(chain.reason)}`);
+    }
   } finally {
-    await server.stop();
     if (failures.length > 0) say(`the working folder is kept: ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
