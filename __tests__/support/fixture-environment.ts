@@ -2,35 +2,19 @@
 // the test: their 20 services, scale-up 09:00 and scale-down 18:00 Asia/Seoul on weekdays. Tests that
 // feed those fixtures to the function use it, never the shipped dev environment.
 import type { EnvironmentInput, ServiceInput } from '../../environments';
+import { LEGACY_SINGLETONS, legacyServices } from '../fixtures/states/legacy-inputs';
 import { testEnvironment } from './environment-builder';
 
 export const FIXTURE_CLUSTER = 'terraform-study-dev-cluster';
 
-/** The services of `slack-notifier/scale-up-all-succeeded.json`, in its order. */
-export const FIXTURE_SERVICES: readonly ServiceInput[] = [
-  ...[
-    'nestjs',
-    'python-api',
-    'worker-service',
-    'frontend',
-    'query-service',
-    'command-service',
-    'notification-service',
-    'auth-service',
-    'user-service',
-    'content-service',
-    'search-service',
-    'recommendation-service',
-    'payment-service',
-    'streaming-gateway',
-    'transcoder-worker',
-    'admin-web',
-    'ecs-handler',
-  ].map((service) => ({ cluster: FIXTURE_CLUSTER, service })),
-  { cluster: 'fileflow-dev', service: 'fileflow-web-api' },
-  { cluster: 'fileflow-dev', service: 'fileflow-scheduler-download', singleton: true },
-  { cluster: 'fileflow-dev', service: 'fileflow-scheduler-pipeline', singleton: true },
-];
+/**
+ * The services of `slack-notifier/scale-up-all-succeeded.json`, in its order: the legacy dev catalog
+ * (fixtures/states/legacy-inputs.ts), its FileFlow schedulers singletons.
+ */
+export const FIXTURE_SERVICES: readonly ServiceInput[] = legacyServices('dev').map((s) => ({
+  ...s,
+  ...(LEGACY_SINGLETONS.has(s.service) ? { singleton: true } : {}),
+}));
 
 /** Environment "dev" scheduling the fixtures' services at the fixtures' times (a fresh object each call). */
 export function fixtureEnvironment(): EnvironmentInput {
