@@ -2,9 +2,10 @@
 // throttled, and Slack refusals that retrying cannot heal (a revoked webhook: the function's own
 // metric, functions/shared/slack-refusal.ts, which an SQS batch reports without failing). They go to
 // the operations topic only: the Slack path may be what is failing.
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { Construct } from 'constructs';
 import { SLACK_REFUSAL_METRIC } from '../../functions/shared/slack-refusal';
+import { anyCountAlarm } from './queue-alarm';
 
 export interface FunctionAlarmsProps {
   functionName: string;
@@ -23,11 +24,13 @@ export interface FunctionAlarmsProps {
 type AlarmKey = 'errorsAlarm' | 'throttlesAlarm' | 'slackRefusedAlarm';
 
 export function functionAlarms(scope: Construct, props: FunctionAlarmsProps): CloudwatchMetricAlarm[] {
-  const alarm = (metric: 'Errors' | 'Throttles') => {
+  const topicArns = [props.operationsTopicArn];
+  const lambdaAlarm = (metric: 'Errors' | 'Throttles') => {
     const key: AlarmKey = metric === 'Errors' ? 'errorsAlarm' : 'throttlesAlarm';
-    const resource = new CloudwatchMetricAlarm(scope, props.logicalId(key), {
+    return anyCountAlarm(scope, {
+      logicalId: props.logicalId(key),
       alarmName: props.names[key],
-      alarmDescription:
+      description:
         metric === 'Errors'
           ? `${props.functionName} failed an invocation: ${props.errorMeans}. Read its log group (help/troubleshooting.md)`
           : `Lambda throttled ${props.functionName}: its work is delayed and, once retries run out, dead-lettered (help/troubleshooting.md)`,
@@ -35,34 +38,21 @@ export function functionAlarms(scope: Construct, props: FunctionAlarmsProps): Cl
       metricName: metric,
       dimensions: { FunctionName: props.functionName },
       statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      // No invocations, no datapoints: healthy.
-      treatMissingData: 'notBreaching',
-      alarmActions: [props.operationsTopicArn],
-      okActions: [props.operationsTopicArn],
+      periodSeconds: 300,
+      topicArns,
     });
-    resource.overrideLogicalId(props.logicalId(key));
-    return resource;
   };
-  const refusals = new CloudwatchMetricAlarm(scope, props.logicalId('slackRefusedAlarm'), {
+  const refusals = anyCountAlarm(scope, {
+    logicalId: props.logicalId('slackRefusedAlarm'),
     alarmName: props.names.slackRefusedAlarm,
-    alarmDescription: `Slack refused a post from ${props.functionName} for good (HTTP 4xx: no_service or invalid_token for a revoked webhook, channel_not_found, channel_is_archived): nothing reaches Slack until the secret holds a working webhook URL (help/troubleshooting.md)`,
+    description: `Slack refused a post from ${props.functionName} for good (HTTP 4xx: no_service or invalid_token for a revoked webhook, channel_not_found, channel_is_archived): nothing reaches Slack until the secret holds a working webhook URL (help/troubleshooting.md)`,
     namespace: SLACK_REFUSAL_METRIC.namespace,
     metricName: SLACK_REFUSAL_METRIC.name,
     dimensions: SLACK_REFUSAL_METRIC.dimensions(props.service, props.environment),
     statistic: 'Sum',
     // Within minutes of the first refusal, from whichever function saw it.
-    period: 60,
-    evaluationPeriods: 1,
-    threshold: 1,
-    comparisonOperator: 'GreaterThanOrEqualToThreshold',
-    treatMissingData: 'notBreaching',
-    alarmActions: [props.operationsTopicArn],
-    okActions: [props.operationsTopicArn],
+    periodSeconds: 60,
+    topicArns,
   });
-  refusals.overrideLogicalId(props.logicalId('slackRefusedAlarm'));
-  return [alarm('Errors'), alarm('Throttles'), refusals];
+  return [lambdaAlarm('Errors'), lambdaAlarm('Throttles'), refusals];
 }

@@ -2,13 +2,13 @@
 // its policy or key refusing, throttling past the retries) is kept in a dead-letter queue of its own,
 // and both that queue filling and each rule's FailedInvocations are announced on the operations path.
 import type { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { Construct } from 'constructs';
 import { DEAD_LETTER_RETENTION_HOURS } from '../../shared/notifier-queue-settings';
 import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
-import { queueNotEmptyAlarm } from '../shared/queue-alarm';
+import { anyCountAlarm, queueNotEmptyAlarm } from '../shared/queue-alarm';
 import { notifierLogicalId as logicalId, type notifierNames, notifierPartLogicalId } from './names';
 
 /**
@@ -62,23 +62,17 @@ export function ruleDelivery(scope: Construct, props: RuleDeliveryProps): RuleDe
   const failed = rules.map((rule, index) => {
     const part = index + 1;
     const id = part === 1 ? logicalId('ruleFailedAlarm') : notifierPartLogicalId('ruleFailedAlarm', part);
-    const alarm = new CloudwatchMetricAlarm(scope, id, {
+    return anyCountAlarm(scope, {
+      logicalId: id,
       alarmName: names.ruleFailedAlarm(part),
-      alarmDescription: `EventBridge rule ${part === 1 ? names.rule : names.extraRule(part)} failed to deliver UpdateService events to ${names.queue} after its retries (kept in ${names.ruleDeadLetterQueue} unless that failed too; help/troubleshooting.md)`,
+      description: `EventBridge rule ${part === 1 ? names.rule : names.extraRule(part)} failed to deliver UpdateService events to ${names.queue} after its retries (kept in ${names.ruleDeadLetterQueue} unless that failed too; help/troubleshooting.md)`,
       namespace: 'AWS/Events',
       metricName: 'FailedInvocations',
       dimensions: { RuleName: rule.name },
       statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: [props.operationsTopicArn],
-      okActions: [props.operationsTopicArn],
+      periodSeconds: 300,
+      topicArns: [props.operationsTopicArn],
     });
-    alarm.overrideLogicalId(id);
-    return alarm;
   });
   return { deadLetterQueue, alarms: [dlqAlarm, ...failed] };
 }
