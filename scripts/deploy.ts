@@ -2,10 +2,9 @@
 // npm run diff -- <env>
 // See help/migration.md for the first deploy onto a legacy workspace.
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../environments';
 import { DeployStop } from './deploy/prerequisites';
 import { deploy, diff } from './deploy/workflow';
-import { GATE_OPTIONS, parseStates, realDeps, windowMinutes } from './preflight/cli-deps';
+import { GATE_OPTIONS, parseStates, realDeps, reportStop, windowMinutes } from './preflight/cli-deps';
 
 const USAGE = [
   'usage: npm run deploy -- [dev|stg ...] [--auto-approve] [--state <state.json> | --state <env>=<state.json>]... [--cloudwatch-state <state.json>] [--force-window] [--window-minutes 30]',
@@ -39,17 +38,5 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    const parseError = (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
-    if (!(error instanceof DeployStop) && !parseError) throw error;
-    process.stderr.write(
-      `${process.argv[2] ?? 'deploy'}: ${(error as Error).message}\n${parseError ? `${USAGE}\n` : ''}`,
-    );
-    process.exitCode = 1;
-  },
+  reportStop(process.argv[2] ?? 'deploy', USAGE),
 );

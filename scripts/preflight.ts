@@ -2,10 +2,9 @@
 // The deployment gate of the named environments alone (scripts/preflight/gate.ts): what `npm run
 // deploy` checks before it applies, without AWS credentials. Exit 0 when the environment may be deployed.
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../environments';
 import { DeployStop } from './deploy/prerequisites';
 import { targetsOf } from './deploy/workflow';
-import { GATE_OPTIONS, parseStates, realDeps, windowMinutes } from './preflight/cli-deps';
+import { GATE_OPTIONS, parseStates, realDeps, reportStop, windowMinutes } from './preflight/cli-deps';
 import { runGate } from './preflight/gate';
 
 const USAGE =
@@ -33,14 +32,4 @@ async function main(argv: string[]): Promise<void> {
   deps.say(`${targets.map((t) => t.name).join(', ')}: ready to deploy (${seconds} s)`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 1;
-    return;
-  }
-  const parseError = (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
-  if (!(error instanceof DeployStop) && !parseError) throw error;
-  process.stderr.write(`preflight: ${(error as Error).message}\n${parseError ? `${USAGE}\n` : ''}`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).catch(reportStop('preflight', USAGE));

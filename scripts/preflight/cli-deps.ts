@@ -1,7 +1,7 @@
 // What `npm run preflight` and `npm run deploy` run against: the real commands, clock, files and
 // the shipped environments (validated: a config mistake stops here, said once).
 import { spawn } from 'node:child_process';
-import { loadEnvironments } from '../../environments';
+import { ConfigError, loadEnvironments } from '../../environments';
 import { checkMigration } from '../migration/check';
 import { readStateFile } from '../migration/state-file';
 import { DeployStop, realHost } from '../deploy/prerequisites';
@@ -78,3 +78,22 @@ export const GATE_OPTIONS = {
   'force-window': { type: 'boolean', default: false },
   'window-minutes': { type: 'string' },
 } as const;
+
+/**
+ * What `npm run preflight`, `deploy` and `diff` do when `main` fails: a config mistake as the
+ * config check words it, a DeployStop or a bad argument in one line (with the usage), exit 1; any
+ * other error is a bug, left to Node (stack trace, exit 1).
+ */
+export function reportStop(command: string, usage: string): (error: unknown) => void {
+  return (error) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const parseError = (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    if (!(error instanceof DeployStop) && !parseError) throw error;
+    process.stderr.write(`${command}: ${(error as Error).message}\n${parseError ? `${usage}\n` : ''}`);
+    process.exitCode = 1;
+  };
+}
