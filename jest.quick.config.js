@@ -1,6 +1,29 @@
-// `npm run test:quick`, the edit loop: every jest test but the real-Terraform checks (no terraform
-// process), property tests at their local count. `npm test` (and CI) runs everything.
+// `npm run test:quick`, the edit loop: the jest tests that run in-process, property tests at their
+// local count. Left out: the real-Terraform checks (no terraform process) and the suites that start
+// the project's commands as processes or a child jest (CLI end to end). `npm test` (and CI) runs them all.
 process.env.REAL_TERRAFORM = 'off';
 process.env.PROPERTY_RUNS = 'local';
 
-module.exports = require('./jest.config.js');
+const base = require('./jest.config.js');
+
+/** Suites that start the project's commands (npm run ..., npx cdktf, a child jest) as processes. */
+const PROCESS_SUITES = [
+  'app-bundle',
+  'exit-code',
+  'invoke',
+  'migrate-check',
+  'preflight',
+  'provider-server',
+  'slack-receiver',
+  'state-pull',
+  'synth-launcher',
+  'terraform',
+];
+
+module.exports = {
+  ...base,
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...PROCESS_SUITES.map((name) => `/__tests__/(live/)?${name}\\.test\\.ts$`),
+  ],
+};
