@@ -96,7 +96,7 @@ describeWithTerraform('the real plan of each stack against its legacy state', ()
     let cli: { code: number; stdout: string; stderr: string };
     let report: MigrationReport;
     beforeAll(async () => {
-      cli = await migrateCheck(['--stack', 'dev', '--state', CLOUDWATCH_STATE, '--json']);
+      cli = await migrateCheck(['dev', '--state', CLOUDWATCH_STATE, '--json']);
       report = JSON.parse(cli.stdout) as MigrationReport;
     }, TERRAFORM_TIMEOUT_MS);
 
@@ -469,9 +469,14 @@ describe('a state file refused before planning', () => {
 
 describe('npm run migrate:check and cloudwatch:handover, before any plan', () => {
   it('exits 2 with one clear line for a usage or state-file error, or a stack the app does not have', async () => {
-    const missing = await migrateCheck(['--stack', 'dev']);
+    const missing = await migrateCheck(['dev']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^migrate:check: --stack and --state are both required\nusage: /);
+    expect(missing.stderr).toMatch(/^migrate:check: --state is required: the state file to check\nusage: /);
+    const noEnvironment = await migrateCheck(['--state', DEV_STATE]);
+    expect(noEnvironment.code).toBe(2);
+    expect(noEnvironment.stderr).toMatch(
+      /^migrate:check: which environment\? give one of dev, stg: npm run migrate:check -- dev\n/,
+    );
     const empty = writeState(SCRATCH, 'empty.json', {
       version: 4,
       serial: 1,
@@ -479,23 +484,24 @@ describe('npm run migrate:check and cloudwatch:handover, before any plan', () =>
       outputs: {},
       resources: [],
     });
-    const none = await migrateCheck(['--stack', 'dev', '--state', empty, '--json']);
+    const none = await migrateCheck(['dev', '--state', empty, '--json']);
     expect(none.code).toBe(2);
     expect(none.stdout).toBe('');
     expect(none.stderr).toContain('holds no legacy resource');
     expect(none.stderr).not.toContain('    at ');
-    const prod = await migrateCheck(['--stack', 'prod', '--state', DEV_STATE]);
+    const prod = await migrateCheck(['prod', '--state', DEV_STATE]);
     expect(prod.code).toBe(2);
-    expect(prod.stderr).toMatch(/^migrate:check: --stack prod: no such stack; the app has dev, stg\n/);
+    expect(prod.stderr).toMatch(/^migrate:check: no environment "prod"; the environments are dev, stg\n/);
   }, 120_000);
 
   it('exits 2 with one line naming the fix when terraform is missing, after checking the state file', async () => {
     const noTerraform = { ...process.env, TERRAFORM_BINARY: path.join(SCRATCH, 'no-terraform-here') };
+    // The older --stack spelling still works, with a one-line notice.
     const result = await migrateCheck(['--stack', 'stg', '--state', STG_STATE], noTerraform);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
-      /^migrate:check: the check runs terraform plan offline, and no terraform binary on PATH \(install Terraform >= 1\.7, or set TERRAFORM_BINARY\)\n/,
+      /^migrate:check: --stack stg still works; the one way now is `npm run migrate:check -- stg`\nmigrate:check: the check runs terraform plan offline, and no terraform binary on PATH \(install Terraform >= 1\.7, or set TERRAFORM_BINARY\)\n/,
     );
     expect(result.stderr).not.toContain('    at ');
   }, 120_000);
