@@ -22,9 +22,9 @@ export function steadyEcs(count = 1): EcsDescribe & { calls: () => number } {
   let calls = 0;
   return {
     calls: () => calls,
-    send: async (command: DescribeServicesCommand): Promise<DescribeServicesCommandOutput> => {
+    send: (command: DescribeServicesCommand): Promise<DescribeServicesCommandOutput> => {
       calls += 1;
-      return {
+      return Promise.resolve({
         $metadata: {},
         services: (command.input.services ?? []).map((serviceName) => ({
           serviceName,
@@ -34,7 +34,7 @@ export function steadyEcs(count = 1): EcsDescribe & { calls: () => number } {
           pendingCount: 0,
         })),
         failures: [],
-      };
+      });
     },
   };
 }

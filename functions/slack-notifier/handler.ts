@@ -284,7 +284,7 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
         tasks = Object.fromEntries(await readStates(queries));
         if (options.early) {
           tasks = await awaitSettled(queries, tasks, context);
-          const starting = Object.values(tasks).filter((state) => !isSettled(state)).length;
+          const starting = Object.entries(tasks).filter(([key, state]) => waitsFor(key, state)).length;
           if (starting > 0) {
             await releaseQuietly(group.key, lease, until, true);
             return { status: 'waiting', starting };
@@ -413,11 +413,20 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
     const tasks = { ...first };
     const stopAt = Math.min(Date.now() + settleOptions.waitMs, deadlineOf(context) - settleOptions.reserveMs);
     for (;;) {
-      const pending = queries.filter((query) => !isSettled(tasks[serviceKey(query)]));
+      const pending = queries.filter((query) => waitsFor(serviceKey(query), tasks[serviceKey(query)]));
       if (pending.length === 0 || Date.now() + settleOptions.pollMs >= stopAt) return tasks;
       await new Promise((resolve) => setTimeout(resolve, settleOptions.pollMs));
       for (const [key, state] of await readStates(pending)) tasks[key] = state;
     }
+  }
+
+  /**
+   * Whether the summary waits for this service: it is still starting or stopping, unless it is a
+   * singleton running more than one task, which is flagged at once (and checked again later).
+   */
+  function waitsFor(key: string, state: TaskState | undefined): boolean {
+    if (isSettled(state)) return false;
+    return !(singletons.includes(key) && (state?.running ?? 0) > 1);
   }
 
   /** `09:35 KST`: when a wave's settle check runs. */
