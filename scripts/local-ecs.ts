@@ -16,6 +16,8 @@ export type WireService = Record<string, unknown> & { serviceName: string; clust
 export interface WireAnswer {
   services: WireService[];
   failures?: { arn: string; reason: string; detail?: string }[];
+  /** Not ECS's: a call that asks for one of these services gets this error instead (an answer file's way to show one). */
+  errors?: ({ service: string } & WireError)[];
 }
 
 /** An error answer: `ThrottlingException`, `AccessDeniedException`, ... with its HTTP status. */
@@ -51,6 +53,7 @@ const clusterName = (value: string) => (value.startsWith('arn:') ? lastSegment(v
 
 export async function startLocalEcs(): Promise<LocalEcs> {
   const turns = new Map<string, WireService[]>();
+  const refusals = new Map<string, WireError>();
   const requests: DescribeRequest[] = [];
   let failure: { error: WireError; left: number } | undefined;
   const answer = (response: ServerResponse, status: number, body: unknown) => {
@@ -69,9 +72,13 @@ export async function startLocalEcs(): Promise<LocalEcs> {
       const cluster = clusterName(input.cluster ?? 'default');
       const names = (input.services ?? []).map(lastSegment);
       requests.push({ cluster, services: names });
+      let error = names.map((name) => refusals.get(name)).find((found) => found !== undefined);
       if (failure && failure.left > 0) {
         failure.left -= 1;
-        answer(response, failure.error.status, { __type: failure.error.type, message: failure.error.message });
+        error = failure.error;
+      }
+      if (error) {
+        answer(response, error.status, { __type: error.type, message: error.message });
         return;
       }
       const services: WireService[] = [];
@@ -109,6 +116,8 @@ export async function startLocalEcs(): Promise<LocalEcs> {
     },
     serve: (...answers) => {
       turns.clear();
+      refusals.clear();
+      for (const { errors = [] } of answers) for (const { service, ...error } of errors) refusals.set(service, error);
       for (const { services } of answers) {
         for (const service of services) {
           const key = `${clusterName(service.clusterArn)}/${service.serviceName}`;

@@ -300,7 +300,8 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
         environment: settings.environment,
         timeZone: settings.timeZone,
         kind: close ? 'wave' : group.wave ? 'follow-up' : 'unscheduled',
-        ...(group.wave ? { wave: waveLabel(group.wave, settings.timeZone), checkAt: checkTime(group.wave) } : {}),
+        ...(group.wave ? { wave: waveLabel(group.wave, settings.timeZone) } : {}),
+        ...(group.wave && now() < checkAt(group.wave) ? { checkAt: checkTime(group.wave) } : {}),
         results: shown,
         missing,
         ...(content.lateAt === undefined ? {} : { lateAt: content.lateAt }),
@@ -429,10 +430,14 @@ export function createHandler(deps: HandlerDeps = {}): SlackNotifierHandler {
     return !(singletons.includes(key) && (state?.running ?? 0) > 1);
   }
 
-  /** `09:35 KST`: when a wave's settle check runs. */
+  /** When a wave's settle check runs (epoch ms). */
+  function checkAt(wave: Wave): number {
+    return wave.nominal + (manifest.waveGraceMinutes + manifest.settleCheckMinutes) * 60_000;
+  }
+
+  /** `09:35 KST`: when a wave's settle check runs, as people read it. */
   function checkTime(wave: Wave): string {
-    const at = wave.nominal + (manifest.waveGraceMinutes + manifest.settleCheckMinutes) * 60_000;
-    const clock = wallClock(at, settings.timeZone);
+    const clock = wallClock(checkAt(wave), settings.timeZone);
     return `${clock.time} ${zoneAbbreviation(settings.timeZone) ?? clock.zoneName}`;
   }
 

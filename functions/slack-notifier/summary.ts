@@ -54,7 +54,7 @@ export interface BatchSummary {
   tasks?: Record<string, TaskState>;
   /** `cluster/service` of the services that must never run more than one task (seed 001). */
   singletons?: string[];
-  /** When services still starting are checked again, as people read it (`09:35 KST`). */
+  /** When services still starting are checked again, as people read it (`09:35 KST`); none once past. */
   checkAt?: string;
 }
 
@@ -123,7 +123,7 @@ export function summaryMessages(summary: BatchSummary): SlackMessage[] {
     ...list(tasks.crowded, SINGLETON_HEADING),
     ...list(
       tasks.starting,
-      `${STARTING_HEADING}: ${summary.checkAt ? `checked again at ${escape(summary.checkAt)}; ` : ''}a follow-up names any that do not reach their count`,
+      `${STARTING_HEADING}${summary.checkAt ? `: checked again at ${escape(summary.checkAt)}; a follow-up names any that do not reach their count` : ''}`,
     ),
     ...list(tasks.unknown, UNKNOWN_HEADING),
     ...list(
@@ -262,25 +262,28 @@ function taskRows(results: ScalingResult[], tasks: Record<string, TaskState>, si
     crowded: [],
     crowdedNames: [],
   };
-  const counts = { reached: 0, starting: 0, 'not-reached': 0, unknown: 0 };
+  const counts = { reached: 0, starting: 0, 'not-reached': 0, unknown: 0, crowded: 0 };
   const unknownByReason = new Map<string, string[]>();
   for (const r of results) {
     const key = serviceKey(r);
     const state = tasks[key];
     if (!r.succeeded || !state || seen.has(key)) continue;
     seen.add(key);
-    counts[state.outcome] += 1;
+    const crowded = singletons.has(key) && (state.running ?? 0) > 1;
+    if (crowded) counts.crowded += 1;
+    else counts[state.outcome] += 1;
     const name = `\`${escape(r.service)}\` (${escape(r.cluster)})`;
     if (state.outcome === 'not-reached') {
       rows.notReached.push(`• ${name}: ${countsText(state)}${escape(state.reason ?? 'not reached')}`);
       rows.notReachedNames.push(r.service);
-    } else if (state.outcome === 'starting') {
+    } else if (state.outcome === 'starting' && !crowded) {
+      // (A singleton running more than one task has its own line below.)
       rows.starting.push(`• ${name}: ${countsText(state).replace(/: $/, '')}`);
     } else if (state.outcome === 'unknown') {
       const reason = state.reason ?? 'no reason given';
       unknownByReason.set(reason, [...(unknownByReason.get(reason) ?? []), r.service]);
     }
-    if (singletons.has(key) && (state.running ?? 0) > 1) {
+    if (crowded) {
       rows.crowded.push(`• ${name}: ${state.running} tasks running; it must never run more than one`);
       rows.crowdedNames.push(r.service);
     }
@@ -297,6 +300,7 @@ function taskRows(results: ScalingResult[], tasks: Record<string, TaskState>, si
       [counts.starting, 'still starting or stopping'],
       [counts['not-reached'], 'not reached'],
       [counts.unknown, 'unknown'],
+      [counts.crowded, 'singleton running more than one task'],
     ] as const
   )
     .filter(([n]) => n > 0)
