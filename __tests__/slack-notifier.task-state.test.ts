@@ -274,6 +274,31 @@ describe('one summary per wave, and at most one follow-up', () => {
   });
 });
 
+describe('the settle check when Slack refuses', () => {
+  it('fails the invocation (to be retried), and its retry posts the one follow-up', async () => {
+    ecs.serve(steady(['api', 'batch-job']), ecsAnswer('worker-pending'));
+    const { handler, clock } = rig({ delivery: { baseBackoffMs: 5, maxBackoffMs: 10, maxAttempts: 1 } });
+    clock.now = SCALE_UP + 3 * 60_000;
+    await handler(calls(SCALE_UP, 1), context());
+    clock.now = SCALE_UP + 20 * 60_000;
+    await handler(close('scale-up', clock.now), context());
+    clock.now = SCALE_UP + 35 * 60_000;
+    slack.answer({ status: 500, body: 'internal_error' });
+    await expect(handler(check('scale-up', clock.now), context())).rejects.toThrow(
+      /settle check follow-up not delivered/,
+    );
+    slack.answer({ status: 200, body: 'ok' });
+    clock.now += 60_000; // Lambda's first retry
+    expect(await handler(check('scale-up', clock.now), context())).toMatchObject({ checked: true, notReached: 1 });
+    const [, followUp, ...more] = posted();
+    expect(more).toEqual([]);
+    expect(row(followUp!, 'worker')).toBe('worker  │ Scale Up (→1)    │ ❌ 0/1 running');
+    expect(followUp!.split('\n')).toContain(
+      '• `worker` (apps-qa): 0/1 running, 1 pending: still starting; newest ECS event: has started 1 tasks: (task 0f1e2d3c4b5a69788798a5b4c3d2e1f0).',
+    );
+  });
+});
+
 describe('reading ECS', () => {
   it('asks at most 10 services per DescribeServices call, one cluster per call', async () => {
     const many = [...numberedServices(25, 'apps-qa'), ...numberedServices(3, 'batch-qa', 'job')];
