@@ -21,6 +21,8 @@ import { notifierFixture } from './support/cloudtrail-events';
 import { numberedServices, testEnvironment } from './support/environment-builder';
 import { startFakeSecretsManager, type FakeSecretsManager } from './support/fake-secrets-manager';
 import { startFakeSlack, type FakeSlack } from './support/slack-server';
+import { ecsAnswer } from './support/ecs';
+import { startLocalEcs, type LocalEcs } from '../scripts/local-ecs';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
@@ -46,16 +48,27 @@ let slack: FakeSlack;
 let secrets: FakeSecretsManager;
 let waves: LocalWaveTable;
 let deliveries: LocalWaveTable;
+let ecs: LocalEcs;
 let workDir: string;
 beforeAll(async () => {
   slack = await startFakeSlack();
+  ecs = await startLocalEcs();
+  // The fixtures' services as ECS describes them: nestjs running its one task.
+  const template = ecsAnswer('steady').services[0]!;
+  ecs.serve({
+    services: ['nestjs', 'user-service'].map((service) => ({
+      ...structuredClone(template),
+      serviceName: service,
+      clusterArn: `arn:aws:ecs:ap-northeast-2:210987654321:cluster/${FIXTURE_CLUSTER}`,
+    })),
+  });
   secrets = await startFakeSecretsManager({ [SECRET_ID]: JSON.stringify({ webhook_url: slack.url }) });
   waves = await startLocalWaveTable();
   deliveries = await startLocalDeliveriesTable();
   workDir = mkdtempSync(path.join(tmpdir(), 'bundle-run-'));
 });
 afterAll(async () => {
-  await Promise.all([slack.close(), secrets.close(), waves.close(), deliveries.close()]);
+  await Promise.all([slack.close(), secrets.close(), waves.close(), deliveries.close(), ecs.close()]);
   rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -90,6 +103,7 @@ async function invokeBundle(name: string, event: unknown, env: Record<string, st
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS.secretAccessKey,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: waves.endpoint,
+      AWS_ENDPOINT_URL_ECS: ecs.endpoint,
       SLACK_WEBHOOK_SECRET_ID: SECRET_ID,
       ...env,
     },
@@ -104,6 +118,7 @@ describe.each([
     ['index.js', 'wave-manifest.json'],
     [
       '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-ecs',
       '@aws-sdk/client-secrets-manager',
       'node:console',
       'node:crypto',
@@ -186,6 +201,9 @@ describe('bundles run end to end', () => {
     const post = slack.posts.at(-1)!;
     expect(post.body).toContain('ECS Scheduled Scaling Summary: qa');
     expect(post.body).toContain('2 succeeded, 0 failed, 3 with no call seen');
+    // Read from ECS through the runtime's SDK client (DescribeServices, one call for the cluster).
+    expect(post.body).toContain('nestjs       │ Scale Up (→1)    │ ✅ 1/1 running');
+    expect(ecs.requests).toEqual([{ cluster: FIXTURE_CLUSTER, services: ['nestjs', 'user-service'] }]);
   });
 
   it('alert-service: posts the alarm message once, recorded in DynamoDB through the SDK (a repeat posts nothing)', async () => {

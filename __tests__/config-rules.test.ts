@@ -164,7 +164,7 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
     'cloudwatch.adoptLegacy: environment "qa" already adopts the legacy cloudwatch resources; one resource must live in one state only, so set adoptLegacy in a single environment',
   ],
   [
-    "One wave's record in the waves table (the services' names and up to 3 eventIDs each) fits DynamoDB's 400 KB item",
+    "One wave's record in the waves table (the services' names, up to 3 eventIDs and the task state each) fits DynamoDB's 400 KB item",
     parse((e) => {
       e.scheduler.services = Array.from({ length: 900 }, (_, i) => ({
         cluster: 'c'.repeat(200),
@@ -173,7 +173,27 @@ const RULES: [rule: string, load: () => unknown, problem: string][] = [
       }));
       delete (e.cloudwatch as Record<string, unknown>).ecsAlarms;
     }),
-    "scheduler.services: 900 services make one wave's record in the waves table about 449 KB (their names and up to 3 eventIDs each), above DynamoDB's 400 KB per item: split the services over two environments",
+    "scheduler.services: 900 services make one wave's record in the waves table about 1047 KB (their names, up to 3 eventIDs and the task state each), above DynamoDB's 400 KB per item: split the services over two environments",
+  ],
+  [
+    'The notifier may read exactly the scheduled services: their ARNs fit the 9 IAM policies of 6,144 characters its role may hold besides its basic execution policy',
+    parse((e) => {
+      e.scheduler.services = Array.from({ length: 300 }, (_, i) => ({
+        cluster: 'c'.repeat(150),
+        service: `s-${i}`.padEnd(50, 'x'),
+        resourceName: `s${i}`,
+      }));
+      delete (e.cloudwatch as Record<string, unknown>).ecsAlarms;
+    }),
+    'scheduler.services: 300 services need 14 IAM policies of 6144 characters to let the notifier read exactly them (ecs:DescribeServices, one ARN each), above the 9 its role may hold besides its basic execution policy: split the services over two environments',
+  ],
+  [
+    "Each wave's settle check (its deadline + `settleCheckMinutes`) stays on the wave's day, because its schedule runs on the same weekdays",
+    parse((e) => {
+      e.scheduler.scaleDown = { time: '23:30', weekdays: 'MON-FRI' };
+      Object.assign(e.slackNotifier, { settleCheckMinutes: 15 });
+    }),
+    "slackNotifier.settleCheckMinutes: the scaleDown wave at 23:30 plus waveGraceMinutes 20 plus settleCheckMinutes 15 passes midnight, so its settle check would fall on the next day, which its schedule's weekdays do not follow. Use at most 9 or move scheduler.scaleDown.time earlier",
   ],
   [
     '`operations` gives one path: `emails` (at least one address) or `topicArn`, not both',

@@ -16,9 +16,9 @@ describe('the walk over a synthesized stack', () => {
     expect(await deadLetterGaps(json)).toEqual([]);
   });
 
-  it('walks every hop: 1 rule target, 6 schedules (2 per service), 2 async functions, 1 queue source', async () => {
+  it('walks every hop: 1 rule target, 10 schedules (2 per service, 2 deadlines, 2 settle checks), 2 async functions, 1 queue source', async () => {
     expect(Object.keys(resourcesOf(json, 'aws_cloudwatch_event_target'))).toHaveLength(1);
-    expect(Object.keys(resourcesOf(json, 'aws_scheduler_schedule'))).toHaveLength(2 * 3 + 2);
+    expect(Object.keys(resourcesOf(json, 'aws_scheduler_schedule'))).toHaveLength(2 * 3 + 2 + 2);
     // Each kind of hop, stripped of its dead-letter queue, is reported.
     const gapsWithout = async (change: (copy: TerraformJson) => void) => {
       const copy = structuredClone(json);

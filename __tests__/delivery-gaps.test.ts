@@ -17,6 +17,7 @@ import { fixedWebhookUrl } from '../functions/shared/webhook-url';
 import { startLocalDeliveriesTable, startLocalWaveTable, type LocalWaveTable } from '../scripts/local-wave-table';
 import { fixture } from './support/alert-service';
 import { type CallSpec, sqsEventFor } from './support/cloudtrail-events';
+import { steadyEcs } from './support/ecs';
 import { testEnvironment } from './support/environment-builder';
 import { matrixManifest, NOMINAL } from './support/fault-world';
 import { capturing, lambdaContext } from './support/lambda';
@@ -56,6 +57,7 @@ function waveHandler(waves: LocalWaveTable, slackUrl: string, manifest: WaveMani
     dynamodb: waves.client,
     now: () => clock.now,
     logger: new Logger({ logLevel: 'SILENT' }),
+    ecs: steadyEcs(),
     ...deps,
   });
   return { handler, clock };

@@ -41,7 +41,7 @@ describe('a stack of three services (api and worker in apps-qa, the singleton ba
   const policies = schedulerResourcesOf(json, 'aws_iam_role_policy');
   const all = schedules(json);
 
-  it("holds 3 x (role, policy, scale-up, scale-down); the only other schedules are the notifier's wave deadlines", () => {
+  it("holds 3 x (role, policy, scale-up, scale-down); the only other schedules are the notifier's wave deadlines and settle checks", () => {
     expect(Object.keys(roles).sort()).toEqual([
       'api_scheduler_ecs_scheduler_role',
       'batch_job_scheduler_ecs_scheduler_role',
@@ -54,7 +54,12 @@ describe('a stack of three services (api and worker in apps-qa, the singleton ba
       Object.keys(all)
         .filter((id) => !scheduler.includes(id))
         .sort(),
-    ).toEqual(['slack_notifier_wave_deadline_scale_down', 'slack_notifier_wave_deadline_scale_up']);
+    ).toEqual([
+      'slack_notifier_wave_deadline_scale_down',
+      'slack_notifier_wave_deadline_scale_up',
+      'slack_notifier_wave_settle_scale_down',
+      'slack_notifier_wave_settle_scale_up',
+    ]);
   });
 
   describe.each(config.scheduler.services.map((s) => [s.service, s] as const))('service %s', (service, svc) => {
@@ -221,6 +226,6 @@ describe('schedule options', () => {
     const reversed = withScheduler({ services: [...input.scheduler.services].reverse() });
     const ids = (json: TerraformJson) => Object.keys(schedules(json)).sort();
     expect(ids(synthJson(reversed))).toEqual(ids(synthJson(input)));
-    expect(ids(synthJson(input))).toHaveLength(8);
+    expect(ids(synthJson(input))).toHaveLength(10); // 2 x 3 services, 2 deadlines, 2 settle checks
   });
 });

@@ -316,10 +316,11 @@ describe('config validation names the environment, the service, the field and th
   it('accepts the edges of each range', () => {
     const accepted = withChange((env) => {
       env.scheduler.flexibleWindowMinutes = 60;
-      Object.assign(env.slackNotifier as object, { waveGraceMinutes: 719 });
+      // The deadline (12:00 + 704 min) and its settle check (+ 15 min) both at 23:59 or before.
+      Object.assign(env.slackNotifier as object, { waveGraceMinutes: 704, settleCheckMinutes: 15 });
       env.scheduler.scaleUp = { time: '00:00', weekdays: '*' };
       env.scheduler.scaleDown = { time: '12:00', weekdays: 'MON,WED-FRI,SUN' };
-      env.scheduler.retry = { maximumEventAgeMinutes: 659, maximumRetryAttempts: 185 };
+      env.scheduler.retry = { maximumEventAgeMinutes: 644, maximumRetryAttempts: 185 }; // + 60 = the deadline
       env.scheduler.services[2]!.upCount = 1; // the singleton
       env.scheduler.services[0]!.upCount = 0;
     });

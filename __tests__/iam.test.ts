@@ -4,11 +4,13 @@ import { schedulerLogicalIds } from '../shared/scheduler-names';
 import type { ServiceConfig } from '../environments/schema';
 import { parseEnvironment } from '../environments/validate';
 import {
+  numberedServices,
   TEST_ACCOUNT as ACCOUNT,
   TEST_REGION as REGION,
   testEnvironment,
   testServices,
 } from './support/environment-builder';
+import { decodeJsonencode } from './support/jsonencode';
 import {
   decide,
   type Decision,
@@ -153,6 +155,87 @@ describe('the slack-notifier role', () => {
   ];
   it('receives and deletes only from its queue, reads only its secret, writes only its waves table', async () => {
     expect(await findings(roleArn(stack, roleId), identityPoliciesOf(stack, roleId), checks)).toEqual([]);
+  });
+});
+
+describe("the slack-notifier role's read access to ECS", () => {
+  const roleId = 'slack_notifier_lambda_role';
+  const principal = roleArn(stack, roleId);
+  const describeChecks = (policies: Policies) =>
+    findings(principal, policies, [
+      ...services.map((svc): Check => [
+        `describe ${svc.service}`,
+        'ecs:DescribeServices',
+        ecsService(svc.cluster, svc.service),
+        'Allowed',
+      ]),
+      [
+        'describe an unscheduled service of a scheduled cluster',
+        'ecs:DescribeServices',
+        ecsService('apps-qa', 'other'),
+        'Denied',
+      ],
+      [
+        'describe a scheduled name in another cluster',
+        'ecs:DescribeServices',
+        ecsService('other-cluster', 'api'),
+        'Denied',
+      ],
+      [
+        'describe a service of another account',
+        'ecs:DescribeServices',
+        ecsService('apps-qa', 'api', OTHER_ACCOUNT),
+        'Denied',
+      ],
+      ['scale a scheduled service', 'ecs:UpdateService', ecsService('apps-qa', 'api'), 'Denied'],
+      ['describe a cluster', 'ecs:DescribeClusters', `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/apps-qa`, 'Denied'],
+      [
+        'describe tasks',
+        'ecs:DescribeTasks',
+        `arn:aws:ecs:${REGION}:${ACCOUNT}:task/apps-qa/0123456789abcdef`,
+        'Denied',
+      ],
+    ]);
+
+  it('may call ecs:DescribeServices on exactly the configured services, and nothing else of ECS', async () => {
+    const policies = identityPoliciesOf(stack, roleId);
+    expect(policies.map((p) => p.name)).toContain('slack_notifier_describe_services');
+    expect(await describeChecks(policies)).toEqual([]);
+  });
+
+  it('fails when a copy of its ECS policy is widened to a cluster, to "*" or to ecs:*', async () => {
+    const widened = (change: (statement: PolicyDocument['Statement'][number]) => void) => {
+      const copy = structuredClone(identityPoliciesOf(stack, roleId));
+      change(copy.find((p) => p.name === 'slack_notifier_describe_services')!.policy.Statement[0]!);
+      return describeChecks(copy);
+    };
+    expect(await widened((st) => (st.Resource = [ecsService('apps-qa', '*')]))).toEqual([
+      'describe batch-job: ecs:DescribeServices on arn:aws:ecs:ap-northeast-2:210987654321:service/batch-qa/batch-job is ImplicitlyDenied, expected Allowed',
+      'describe report-job: ecs:DescribeServices on arn:aws:ecs:ap-northeast-2:210987654321:service/batch-qa/report-job is ImplicitlyDenied, expected Allowed',
+      'describe an unscheduled service of a scheduled cluster: ecs:DescribeServices on arn:aws:ecs:ap-northeast-2:210987654321:service/apps-qa/other is Allowed, expected Denied',
+    ]);
+    expect(await widened((st) => (st.Resource = '*'))).toHaveLength(3);
+    expect(await widened((st) => (st.Action = 'ecs:*'))).toEqual([
+      'scale a scheduled service: ecs:UpdateService on arn:aws:ecs:ap-northeast-2:210987654321:service/apps-qa/api is Allowed, expected Denied',
+    ]);
+  });
+
+  it("splits the ARNs over several policies, each within IAM's 6,144 characters, never widening them", () => {
+    const many = testEnvironment({ scheduler: { services: numberedServices(300, 'apps-qa', 'service-name') } });
+    const big = synthJson(many);
+    const documents = Object.values(big.resource.aws_iam_policy ?? {}).map((p) => decodeJsonencode(p.policy));
+    expect(documents.length).toBeGreaterThan(1);
+    for (const document of documents) expect(JSON.stringify(document).length).toBeLessThanOrEqual(6144);
+    const granted = documents.flatMap((d) => (d as PolicyDocument).Statement.flatMap((st) => [st.Resource].flat()));
+    expect([...granted].sort()).toEqual(
+      numberedServices(300, 'apps-qa', 'service-name')
+        .map((svc) => ecsService(svc.cluster, svc.service))
+        .sort(),
+    );
+    const attached = Object.values(big.resource.aws_iam_role_policy_attachment ?? {}).filter(
+      (a) => a.role === '${aws_iam_role.slack_notifier_lambda_role.name}',
+    );
+    expect(attached).toHaveLength(documents.length + 1); // and the basic execution policy
   });
 });
 
@@ -379,6 +462,9 @@ describe('the permission tables', () => {
     ]);
     expect(rows.at(-1)).toBe(
       '| each of the 4 `<svc>-scheduler-role-qa` | scheduler.amazonaws.com (account <account> only) | ecs:UpdateService on arn:aws:ecs:ap-northeast-2:<account>:service/<cluster>/<svc><br>sqs:SendMessage on arn:aws:sqs:ap-northeast-2:<account>:ecs-scheduler-scaling-dlq-qa |',
+    );
+    expect(rows.find((row) => row.startsWith('| `ecs-scheduler-slack-notifier-role-qa`'))).toContain(
+      '<br>ecs:DescribeServices on each of the 4 scheduled services by its ARN (arn:aws:ecs:<region>:<account>:service/<cluster>/<svc>)',
     );
     expect(rows.join('\n')).not.toContain(ACCOUNT);
   });

@@ -10,6 +10,11 @@ import {
   waveItemBytes,
 } from '../shared/notifier-queue-settings';
 import { cloudwatchNames } from '../shared/cloudwatch-names';
+import {
+  describeServicesPolicies,
+  MANAGED_POLICY_CHARACTERS,
+  MAX_DESCRIBE_POLICIES,
+} from '../shared/describe-services-policy';
 import { operationsPathProblem } from './operations-schema';
 import type { RuleViolation } from './rules';
 import type { EnvironmentConfig } from './schema';
@@ -23,7 +28,14 @@ function notifierRules(env: EnvironmentConfig): RuleViolation[] {
   if (waveBytes > DYNAMODB_ITEM_BYTES) {
     found.push({
       path: ['scheduler', 'services'],
-      message: `${services} services make one wave's record in the waves table about ${Math.ceil(waveBytes / 1024)} KB (their names and up to 3 eventIDs each), above DynamoDB's 400 KB per item: split the services over two environments`,
+      message: `${services} services make one wave's record in the waves table about ${Math.ceil(waveBytes / 1024)} KB (their names, up to 3 eventIDs and the task state each), above DynamoDB's 400 KB per item: split the services over two environments`,
+    });
+  }
+  const readPolicies = describeServicesPolicies(env, env.scheduler.services).length;
+  if (readPolicies > MAX_DESCRIBE_POLICIES) {
+    found.push({
+      path: ['scheduler', 'services'],
+      message: `${services} services need ${readPolicies} IAM policies of ${MANAGED_POLICY_CHARACTERS} characters to let the notifier read exactly them (ecs:DescribeServices, one ARN each), above the ${MAX_DESCRIBE_POLICIES} its role may hold besides its basic execution policy: split the services over two environments`,
     });
   }
   if (batchSize !== undefined && batchSize < services) {
@@ -77,6 +89,7 @@ function waveGraceRules(env: EnvironmentConfig): RuleViolation[] {
       },
     ];
   }
+  const { settleCheckMinutes } = env.slackNotifier;
   return (
     [
       ['scaleUp', scaleUp.time],
@@ -84,11 +97,19 @@ function waveGraceRules(env: EnvironmentConfig): RuleViolation[] {
     ] as const
   ).flatMap(([field, time]): RuleViolation[] => {
     const latest = 24 * 60 - 1 - minuteOfDay(time);
-    if (waveGraceMinutes <= latest) return [];
+    if (waveGraceMinutes > latest) {
+      return [
+        {
+          path,
+          message: `the ${field} wave at ${time} plus waveGraceMinutes ${waveGraceMinutes} passes midnight, so its deadline would fall on the next day, which the deadline schedule's weekdays do not follow. Use at most ${latest} or move scheduler.${field}.time earlier`,
+        },
+      ];
+    }
+    if (waveGraceMinutes + settleCheckMinutes <= latest) return [];
     return [
       {
-        path,
-        message: `the ${field} wave at ${time} plus waveGraceMinutes ${waveGraceMinutes} passes midnight, so its deadline would fall on the next day, which the deadline schedule's weekdays do not follow. Use at most ${latest} or move scheduler.${field}.time earlier`,
+        path: ['slackNotifier', 'settleCheckMinutes'],
+        message: `the ${field} wave at ${time} plus waveGraceMinutes ${waveGraceMinutes} plus settleCheckMinutes ${settleCheckMinutes} passes midnight, so its settle check would fall on the next day, which its schedule's weekdays do not follow. ${latest - waveGraceMinutes >= 1 ? `Use at most ${latest - waveGraceMinutes} or move` : 'Lower waveGraceMinutes or move'} scheduler.${field}.time earlier`,
       },
     ];
   });

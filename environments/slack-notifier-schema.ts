@@ -40,6 +40,12 @@ export const slackNotifierSchema = z.strictObject({
    * arrived and names the services that never reported.
    */
   waveGraceMinutes: wholeNumber('waveGraceMinutes', 1, 720, 20, ' min'),
+  /**
+   * Minutes after a wave's deadline at which its settle check reads, once more, the services its
+   * summary showed still starting or stopping: any that did not reach their desired count are named
+   * in one follow-up.
+   */
+  settleCheckMinutes: wholeNumber('settleCheckMinutes', 1, 120, 15, ' min'),
 });
 
 export type SlackNotifierConfig = z.output<typeof slackNotifierSchema>;

@@ -3,16 +3,20 @@
 // SLACK_WEBHOOK_SECRET_ID is read with the caller's AWS credentials. The slack-notifier records its
 // waves in an in-memory table (dynalite) that lives for this run: never in the deployed table.
 //
-//   npm run invoke -- [<env>] <function> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--at <ISO time>]
+//   npm run invoke -- [<env>] <function> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--at <ISO time>] [--ecs <answers.json>]
 //
 // `--at` sets the function's clock (it then runs on from there): the fixtures are of Monday 2026-11-23,
 // and the slack-notifier reports calls, and refuses closes, too old for any wave it could post.
+// The slack-notifier reads ECS from a local stand-in (scripts/local-ecs.ts), never the real one: `--ecs
+// <file.json>` gives its DescribeServices answers; without it each called service runs the tasks its
+// call asked for.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
 import type { EnvironmentConfig } from '../environments';
 import { EnvironmentArgumentError, environmentArgument } from './cli/environment-argument';
 import type { WebhookUrlSource } from '../functions/shared/webhook-url';
+import type { WireAnswer, WireService } from './local-ecs';
 
 type Handler = (event: never, context: Context) => Promise<unknown>;
 
@@ -22,7 +26,13 @@ interface FunctionEntry {
   /** Variables the stack would set, from the environment config. */
   environment: (config: EnvironmentConfig) => Promise<Record<string, string>>;
   /** What the function needs beyond the variables, stood up locally for this run. */
-  local?: (config: EnvironmentConfig, variables: Record<string, string>) => Promise<LocalDeps>;
+  local?: (config: EnvironmentConfig, variables: Record<string, string>, run: RunInputs) => Promise<LocalDeps>;
+}
+
+/** The run's events and the --ecs answers file, if any. */
+interface RunInputs {
+  events: unknown[];
+  ecsFile?: string;
 }
 
 interface LocalDeps {
@@ -38,14 +48,32 @@ const FUNCTIONS: Record<string, FunctionEntry> = {
         config,
         config.slackNotifier.webhookSecret,
       ),
-    // The wave manifest the stack would package, and a local waves table of the same name.
-    local: async (config, variables) => {
-      const [{ startLocalWaveTable }, { waveManifest }] = await Promise.all([
+    // The wave manifest the stack would package, a local waves table of the same name, and a local ECS.
+    local: async (config, variables, run) => {
+      const [{ startLocalWaveTable }, { waveManifest }, { startLocalEcs }] = await Promise.all([
         import('./local-wave-table'),
         import('../constructs/slack-notifier/wave-manifest'),
+        import('./local-ecs'),
       ]);
-      const table = await startLocalWaveTable(variables.WAVES_TABLE);
-      return { deps: { manifest: waveManifest(config), dynamodb: table.client }, close: () => table.close() };
+      const answers =
+        run.ecsFile === undefined ? await answersFromCalls(run.events, config) : [readAnswers(run.ecsFile)];
+      const [table, ecs] = await Promise.all([startLocalWaveTable(variables.WAVES_TABLE), startLocalEcs()]);
+      ecs.serve(...answers);
+      process.stderr.write(
+        run.ecsFile === undefined
+          ? 'ECS: a local stand-in in which each called service runs the tasks its call asked for (--ecs <file> gives other answers)\n'
+          : `ECS: a local stand-in answering from ${run.ecsFile}\n`,
+      );
+      return {
+        deps: {
+          manifest: waveManifest(config),
+          dynamodb: table.client,
+          ecs: ecs.client(),
+          // A local stand-in changes only between its answers: polling it long shows nothing more.
+          settle: { waitMs: 3_000, pollMs: 1_000, reserveMs: 0 },
+        },
+        close: () => Promise.all([table.close(), ecs.close()]).then(() => undefined),
+      };
     },
   },
   'alert-service': {
@@ -99,7 +127,45 @@ async function targetOf(
   return { fn, entry: FUNCTIONS[fn]!, config: environments.find((env) => env.name === name)! };
 }
 
-const USAGE = `usage: npm run invoke -- [<env>] <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--at <ISO time>]`;
+const USAGE = `usage: npm run invoke -- [<env>] <${Object.keys(FUNCTIONS).join('|')}> --event <file.json> [--event <file.json> ...] [--webhook-url <url>] [--at <ISO time>] [--ecs <answers.json>]`;
+
+/** `--ecs <file>`: a DescribeServices answer as ECS sends it (`{"services": [...], "failures": [...]}`). */
+function readAnswers(file: string): WireAnswer {
+  const answer = readEvent(file, '--ecs') as Partial<WireAnswer> | null;
+  if (!answer || !Array.isArray(answer.services)) {
+    throw new UsageError(`--ecs ${file}: not a DescribeServices answer ({"services": [...]})`);
+  }
+  return answer as WireAnswer;
+}
+
+/** Each successful scaling call of the events' SQS batches, as a service steady at the count it asked. */
+async function answersFromCalls(events: unknown[], config: EnvironmentConfig): Promise<WireAnswer[]> {
+  const { readScalingResult } = await import('../functions/slack-notifier/cloudtrail');
+  const services: WireService[] = [];
+  for (const event of events) {
+    for (const record of (event as { Records?: { body?: string }[] } | null)?.Records ?? []) {
+      let call;
+      try {
+        call = readScalingResult(record.body ?? '');
+      } catch {
+        continue; // the handler reports it
+      }
+      if (!call.succeeded || call.desiredCount === undefined) continue;
+      const count = call.desiredCount;
+      services.push({
+        serviceName: call.service,
+        serviceArn: `arn:aws:ecs:${config.region}:${config.accountId}:service/${call.cluster}/${call.service}`,
+        clusterArn: `arn:aws:ecs:${config.region}:${config.accountId}:cluster/${call.cluster}`,
+        status: 'ACTIVE',
+        desiredCount: count,
+        runningCount: count,
+        pendingCount: 0,
+        events: [],
+      });
+    }
+  }
+  return [{ services }];
+}
 
 /** A clock that reads `at` now and runs on from there. */
 function clockFrom(at: string): () => number {
@@ -139,17 +205,17 @@ async function fixedUrl(url: string): Promise<WebhookUrlSource> {
   }
 }
 
-function readEvent(file: string): unknown {
+function readEvent(file: string, flag = '--event'): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`--event ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(`${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new UsageError(`--event ${file}: not JSON`);
+    throw new UsageError(`${flag} ${file}: not JSON`);
   }
 }
 
@@ -176,11 +242,14 @@ async function main(argv: string[]): Promise<number> {
       'webhook-url': { type: 'string' },
       env: { type: 'string' },
       at: { type: 'string' },
+      ecs: { type: 'string' },
     },
   });
   const { fn, entry, config } = await targetOf(positionals, values.env);
   if (!values.event?.length) throw new UsageError('--event <file.json> is required');
-  const events = values.event.map(readEvent);
+  const events = values.event.map((file) => readEvent(file));
+  if (values.ecs !== undefined && fn !== 'slack-notifier') throw new UsageError('--ecs is for the slack-notifier only');
+  if (values.ecs !== undefined) readAnswers(values.ecs); // a bad file is a usage error before anything runs
   const clock = values.at === undefined ? undefined : clockFrom(values.at);
   const webhookUrl = values['webhook-url'];
   const urlSource = webhookUrl === undefined ? undefined : await fixedUrl(webhookUrl);
@@ -209,7 +278,10 @@ async function main(argv: string[]): Promise<number> {
   const stdoutWrite = process.stdout.write.bind(process.stdout);
   process.stdout.write = process.stderr.write.bind(process.stderr);
   const results: unknown[] = [];
-  const local = await entry.local?.(config, variables);
+  const local = await entry.local?.(config, variables, {
+    events,
+    ...(values.ecs === undefined ? {} : { ecsFile: values.ecs }),
+  });
   try {
     const { createHandler } = await entry.handlerModule();
     const handler = createHandler({

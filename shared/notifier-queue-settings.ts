@@ -41,8 +41,17 @@ const EVENT_ID_BYTES = 36;
 /** Each service's call, its Scheduler retries and late repeats: eventIDs one wave may report. */
 const REPORTED_EVENTS_PER_SERVICE = 3;
 
-/** A wave item's size when every service reports (names, eventIDs, attribute overhead). */
+/**
+ * What ECS reported of one service, as a post in progress keeps it beside the service's name: the
+ * counts and a reason of at most 200 characters (functions/slack-notifier/task-state.ts), in JSON.
+ */
+const TASK_STATE_BYTES = 280;
+
+/**
+ * A wave item's size when every service reports (names, eventIDs, attribute overhead) while its
+ * summary is being posted (the task states it shows).
+ */
 export function waveItemBytes(services: { cluster: string; service: string }[]): number {
   const names = services.reduce((sum, s) => sum + Buffer.byteLength(`${s.cluster}/${s.service}`), 0);
-  return names + services.length * REPORTED_EVENTS_PER_SERVICE * EVENT_ID_BYTES + 1024;
+  return 2 * names + services.length * (REPORTED_EVENTS_PER_SERVICE * EVENT_ID_BYTES + TASK_STATE_BYTES) + 1024;
 }

@@ -90,6 +90,29 @@ describeEachShipped(({ name, input }) => {
     }
   });
 
+  it('lets the notifier describe exactly the configured services, and do nothing else in ECS', () => {
+    const role = '${aws_iam_role.slack_notifier_lambda_role.name}';
+    const roleId = '${aws_iam_role.slack_notifier_lambda_role.id}';
+    const managed = Object.values(resourcesOf(json, 'aws_iam_role_policy_attachment'))
+      .filter((attachment) => attachment.role === role)
+      .map((attachment) => /^\$\{aws_iam_policy\.([a-z0-9_]+)\.arn\}$/.exec(String(attachment.policy_arn))?.[1])
+      .filter((id): id is string => id !== undefined)
+      .map((id) => resourcesOf(json, 'aws_iam_policy')[id]?.policy);
+    const inline = Object.values(resourcesOf(json, 'aws_iam_role_policy'))
+      .filter((policy) => policy.role === roleId)
+      .map((policy) => policy.policy);
+    const ecs = [...managed, ...inline]
+      .flatMap(statementsOf)
+      .filter((statement) => list(statement.Action).some((action) => action.startsWith('ecs:')));
+    expect([...new Set(ecs.flatMap((statement) => list(statement.Action)))]).toEqual(['ecs:DescribeServices']);
+    expect(ecs.every((statement) => statement.Effect === 'Allow' && statement.Condition === undefined)).toBe(true);
+    const described = ecs.flatMap((statement) => list(statement.Resource)).sort();
+    const configured = config.scheduler.services
+      .map((svc) => `arn:aws:ecs:${config.region}:${config.accountId}:service/${svc.cluster}/${svc.service}`)
+      .sort();
+    expect(described).toEqual(configured);
+  });
+
   it('names no account or region but its own in any policy', () => {
     const arns = Object.values(json.resource)
       .flatMap((byId) => Object.values(byId))

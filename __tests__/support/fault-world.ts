@@ -16,6 +16,7 @@ import type { WaveManifest } from '../../functions/slack-notifier/waves';
 import type { LocalWaveTable } from '../../scripts/local-wave-table';
 import { fixture } from './alert-service';
 import { sqsEventFor } from './cloudtrail-events';
+import { steadyEcs } from './ecs';
 import { testEnvironment } from './environment-builder';
 import { lambdaContext } from './lambda';
 import { type FakeSlack, inChannel } from './slack-server';
@@ -145,6 +146,7 @@ export async function runWave(
     logger: silent(),
     onRejected: () => undefined,
     holderWaitMs: 300,
+    ecs: steadyEcs(),
   });
   const batch = (attempt: number) =>
     sqsEventFor(

@@ -99,10 +99,14 @@ export function identityPoliciesOf(stack: TerraformJson, roleId: string): { name
   const managed = Object.entries(stack.resource.aws_iam_role_policy_attachment ?? {})
     .filter(([, a]) => roleRefersTo(a.role, roleId))
     .map(([id, a]) => {
-      if (a.policy_arn !== 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole') {
-        throw new Error(`${id}: the IAM proof does not know managed policy ${String(a.policy_arn)}`);
+      if (a.policy_arn === 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole') {
+        return { name: id, policy: BASIC_EXECUTION_POLICY };
       }
-      return { name: id, policy: BASIC_EXECUTION_POLICY };
+      // A customer managed policy of the stack itself.
+      const own = /^\$\{aws_iam_policy\.([a-z0-9_]+)\.arn\}$/.exec(String(a.policy_arn));
+      const policy = own ? stack.resource.aws_iam_policy?.[own[1]!] : undefined;
+      if (!policy) throw new Error(`${id}: the IAM proof does not know managed policy ${String(a.policy_arn)}`);
+      return { name: own![1]!, policy: policyOf(stack, policy.policy) };
     });
   return [...inline, ...managed];
 }
@@ -197,6 +201,7 @@ export function allPolicies(stack: TerraformJson): { where: string; policy: Poli
   const holders: [type: string, attribute: string][] = [
     ['aws_iam_role', 'assume_role_policy'],
     ['aws_iam_role_policy', 'policy'],
+    ['aws_iam_policy', 'policy'],
     ['aws_sqs_queue_policy', 'policy'],
     ['aws_sns_topic_policy', 'policy'],
     ['aws_kms_key', 'policy'],
@@ -208,10 +213,9 @@ export function allPolicies(stack: TerraformJson): { where: string; policy: Poli
       policy: policyOf(stack, r[attribute]),
     })),
   );
-  const managed = Object.keys(stack.resource.aws_iam_role_policy_attachment ?? {}).map((id) => ({
-    where: `aws_iam_role_policy_attachment.${id}`,
-    policy: BASIC_EXECUTION_POLICY,
-  }));
+  const managed = Object.entries(stack.resource.aws_iam_role_policy_attachment ?? {})
+    .filter(([, a]) => a.policy_arn === 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole')
+    .map(([id]) => ({ where: `aws_iam_role_policy_attachment.${id}`, policy: BASIC_EXECUTION_POLICY }));
   const permissions = Object.keys(stack.resource.aws_lambda_permission ?? {}).map((id) => ({
     where: `aws_lambda_permission.${id}`,
     policy: lambdaPermissionPolicy(stack, id),
@@ -237,16 +241,30 @@ export function permissionTable(stack: TerraformJson, environment: string): stri
     const trusted = trustPolicyOf(stack, id)
       .Statement.map((s) => String((s.Principal as { Service?: string }).Service))
       .join(', ');
+    // Many services' ARNs (ecs:DescribeServices, one per scheduled service) are summed up, once.
+    const serviceArns = new Set<string>();
     const grants = identityPoliciesOf(stack, id).flatMap(({ policy }) =>
-      policy.Statement.filter((s) => s.Effect === 'Allow').map(
-        (s) => `${asList(s.Action).join(', ')} on ${asList(s.Resource).join(', ')}`,
-      ),
+      policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => {
+        const resources = asList(s.Resource);
+        if (resources.length > 1 && resources.every((r) => /^arn:aws:ecs:[^:]+:\d{12}:service\//.test(r))) {
+          const seen = serviceArns.size > 0;
+          resources.forEach((r) => serviceArns.add(r));
+          return seen ? [] : [`${asList(s.Action).join(', ')} on SERVICE_ARNS`];
+        }
+        return [`${asList(s.Action).join(', ')} on ${resources.join(', ')}`];
+      }),
     );
+    const scheduled = `each of the ${serviceArns.size} scheduled services by its ARN (arn:aws:ecs:<region>:<account>:service/<cluster>/<svc>)`;
     const name =
       id === sample?.[0]
         ? `each of the ${schedulers.length} \`<svc>-scheduler-role-${environment}\``
         : `\`${String(role.name)}\``;
-    return `| ${name} | ${trusted} (account ${'<account>'} only) | ${grants.map((g) => generic(g).replaceAll(account, '<account>')).join('<br>')} |`;
+    const shown = grants.map((g) =>
+      g.endsWith(' on SERVICE_ARNS')
+        ? g.replace('SERVICE_ARNS', scheduled)
+        : generic(g).replaceAll(account, '<account>'),
+    );
+    return `| ${name} | ${trusted} (account ${'<account>'} only) | ${shown.join('<br>')} |`;
   });
   return ['| Role | Assumed by | Allowed |', '|---|---|---|', ...rows].join('\n');
 }

@@ -1,8 +1,9 @@
 // moto's server (moto_server, on PATH) on 127.0.0.1 as a second DynamoDB backend, with the waves
 // and the deliveries tables keyed as the stack creates them. For the sequential fault tests only:
-// moto's DynamoDB loses concurrent ADDs, so concurrency is tested on dynalite.
+// moto's DynamoDB loses concurrent ADDs, so concurrency is tested on dynalite. The same server also
+// emulates ECS (the notifier's end-to-end test).
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { DELIVERIES_TABLE } from '../../functions/alert-service/delivery-record';
 import { WAVE_TABLE } from '../../functions/slack-notifier/waves';
@@ -23,6 +24,36 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Whether moto_server is on PATH; why not, if it is not. */
+export function motoMissing(): string | undefined {
+  const found = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
+  return found.error
+    ? `moto_server is not on PATH (${found.error.message}); install moto 5.2.1 (pip install 'moto[server]==5.2.1')`
+    : undefined;
+}
+
+/**
+ * `describe` when moto_server is here; else the suite is skipped with one line saying why, unless
+ * CI or REQUIRE_REAL_TERRAFORM=1 requires the real servers, which makes its absence a failure.
+ */
+export function describeWithMoto(name: string, body: () => void): void {
+  const missing = motoMissing();
+  if (!missing) {
+    describe(name, body);
+    return;
+  }
+  if (process.env.REQUIRE_REAL_TERRAFORM === '1' || process.env.CI === 'true') {
+    describe(name, () => {
+      it('needs moto_server', () => {
+        throw new Error(`${missing}: CI and REQUIRE_REAL_TERRAFORM=1 require it`);
+      });
+    });
+    return;
+  }
+  process.stdout.write(`\n${name}: skipped: ${missing}\n`);
+  describe.skip(name, body);
 }
 
 export async function startMotoTables(): Promise<MotoTables> {

@@ -8,6 +8,7 @@ import { fixedWebhookUrl } from '../../functions/shared/webhook-url';
 import type { WaveManifest } from '../../functions/slack-notifier/waves';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { startLocalWaveTable, type LocalWaveTable } from '../../scripts/local-wave-table';
+import { steadyEcs } from './ecs';
 import { testEnvironment } from './environment-builder';
 import { lambdaContext } from './lambda';
 import { startFakeSlack, type FakeSlack } from './slack-server';
@@ -62,7 +63,7 @@ export interface WaveRig {
   clock: { now: number };
 }
 
-/** A handler on the local table and Slack, silent, with short Slack backoffs and a fake clock. */
+/** A handler on the local table and Slack, silent, with short Slack backoffs, a fake clock and steady ECS services. */
 export function waveHandler(
   table: LocalWaveTable,
   slackUrl: string,
@@ -78,6 +79,7 @@ export function waveHandler(
     dynamodb: table.client,
     now: () => clock.now,
     logger: new Logger({ logLevel: 'SILENT' }),
+    ecs: steadyEcs(),
     ...deps,
   });
   return { handler, clock };

@@ -1,6 +1,7 @@
 // slack-notifier: mirrors legacy modules/slack-notifier. UpdateService calls made by the scheduler
 // roles -> EventBridge rule -> SQS (with a DLQ) -> Lambda in batches -> a DynamoDB table per wave ->
-// one Slack summary per wave, when it is complete or at its deadline schedule.
+// one Slack summary per wave, when it is complete and its services settled (ecs:DescribeServices on
+// exactly those services) or at its deadline schedule; a settle check schedule after it.
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -27,6 +28,7 @@ import { denyInsecureTransport, policyDocument } from '../shared/iam-policy';
 import { webhookSecretReference } from '../shared/webhook-secret';
 import { updateServicePatterns } from './event-pattern';
 import { slackNotifierEnvironment } from './function-environment';
+import { ecsReadPolicies } from './ecs-read-policy';
 import { ManagementTrail } from './management-trail';
 import {
   legacyNotifierAddress,
@@ -194,6 +196,7 @@ export class SlackNotifier extends Construct {
 
     const waves = waveTable(this, { config, roleId: role.id, deadLetterQueueArn: this.deadLetterQueue.arn });
     this.waveTable = waves.table;
+    const ecsRead = ecsReadPolicies(this, { config, account, roleName: role.name });
 
     this.function = new BundledFunction(this, 'function', {
       source: 'slack-notifier',
@@ -207,7 +210,7 @@ export class SlackNotifier extends Construct {
       logGroupName: names.logGroup,
       logRetentionDays: settings.logRetentionDays,
       logicalIds: { function: logicalId('function'), logGroup: logicalId('logGroup') },
-      dependsOn: [basicExecution, secretPolicy, waves.policy],
+      dependsOn: [basicExecution, secretPolicy, waves.policy, ...ecsRead],
     });
 
     const deadlines = waveDeadlines(this, {

@@ -36,6 +36,13 @@ export function notifierNames(prefix: string, environment: string) {
     waveDeadline: (action: 'scale-up' | 'scale-down') => `${prefix}-${action}-deadline-${environment}`,
     deadlineRole: `${prefix}-wave-deadline-role-${environment}`,
     deadlinePolicy: `${prefix}-wave-deadline-invoke-${environment}`,
+    /** At most 32 + 20 + 10 = 62 characters, like the deadline's. */
+    settleCheck: (action: 'scale-up' | 'scale-down') => `${prefix}-${action}-settle-${environment}`,
+    /** Part 1 of the ecs:DescribeServices policies, then `-2-`, `-3-`, ... (ecs-read-policy.ts). */
+    describeServicesPolicy: (part: number) =>
+      part === 1
+        ? `${prefix}-slack-notifier-describe-services-${environment}`
+        : `${prefix}-slack-notifier-describe-services-${part}-${environment}`,
     /** S3 names are global: the account ID keeps them unique. */
     trailBucket: (accountId: string) => `${prefix}-trail-${environment}-${accountId}`,
   };
@@ -65,6 +72,10 @@ export const NOTIFIER_RESOURCES = {
   deadlinePolicy: 'wave_deadline_invoke',
   deadlineScaleUp: 'wave_deadline_scale_up',
   deadlineScaleDown: 'wave_deadline_scale_down',
+  settleScaleUp: 'wave_settle_scale_up',
+  settleScaleDown: 'wave_settle_scale_down',
+  describeServices: 'describe_services',
+  describeServicesAttachment: 'describe_services_attachment',
   deadlineDeadLetterQueue: 'wave_deadline_dlq',
   deadlineDeadLetterQueuePolicy: 'wave_deadline_dlq_policy',
   deadlineDlqAlarm: 'wave_deadline_dlq_not_empty',
@@ -84,7 +95,10 @@ export function notifierLogicalId(resource: NotifierResource): string {
 }
 
 /** Logical ID of part 2, 3, ... of the rule or its target (part 1 is the legacy resource itself). */
-export function notifierPartLogicalId(resource: 'rule' | 'target' | 'ruleFailedAlarm', part: number): string {
+export function notifierPartLogicalId(
+  resource: 'rule' | 'target' | 'ruleFailedAlarm' | 'describeServices' | 'describeServicesAttachment',
+  part: number,
+): string {
   return `${notifierLogicalId(resource)}_${part}`;
 }
 

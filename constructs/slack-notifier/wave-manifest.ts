@@ -15,9 +15,16 @@ export function waveManifest(config: EnvironmentConfig): WaveManifest {
     flexibleWindowMinutes,
     maximumEventAgeMinutes: retry.maximumEventAgeMinutes,
     waveGraceMinutes: config.slackNotifier.waveGraceMinutes,
+    settleCheckMinutes: config.slackNotifier.settleCheckMinutes,
     recordMaxAgeHours: recordMaxAgeHours(config.slackNotifier.queueRetentionHours),
     services: services
-      .map(({ cluster, service, upCount, downCount }) => ({ cluster, service, upCount, downCount }))
+      .map(({ cluster, service, upCount, downCount, singleton }) => ({
+        cluster,
+        service,
+        upCount,
+        downCount,
+        ...(singleton ? { singleton: true } : {}),
+      }))
       .sort((a, b) => (`${a.cluster}/${a.service}` < `${b.cluster}/${b.service}` ? -1 : 1)),
   };
 }

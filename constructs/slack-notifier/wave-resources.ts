@@ -1,6 +1,7 @@
 // The resources of the wave model (help/architecture.md, "Waves"): the table that gathers each
 // wave's results, the function's access to it, and per wave a deadline schedule that invokes the
-// function to close the wave, with a role that may invoke only that function.
+// function to close the wave and a settle check schedule after it, with a role that may invoke only
+// that function.
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -81,6 +82,8 @@ export interface WaveDeadlineProps {
 
 export interface WaveDeadlines {
   schedules: Record<WaveAction, SchedulerSchedule>;
+  /** The settle checks, `settleCheckMinutes` after each deadline, with the same role and dead-letter queue. */
+  settleChecks: Record<WaveAction, SchedulerSchedule>;
   /** Where Scheduler keeps a close it could not invoke, after its retries. */
   deadLetterQueue: SqsQueue;
   deadLetterAlarm: CloudwatchMetricAlarm;
@@ -114,7 +117,7 @@ export function waveDeadlines(scope: Construct, props: WaveDeadlineProps): WaveD
 
   const role = new IamRole(scope, 'deadline_role', {
     name: names.deadlineRole,
-    description: `EventBridge Scheduler invokes ${names.function} to close each ${config.name} scaling wave`,
+    description: `EventBridge Scheduler invokes ${names.function} to close and check each ${config.name} scaling wave`,
     assumeRolePolicy: serviceTrustPolicy('scheduler.amazonaws.com', props.accountId),
   });
   role.overrideLogicalId(logicalId('deadlineRole'));
@@ -138,12 +141,17 @@ export function waveDeadlines(scope: Construct, props: WaveDeadlineProps): WaveD
     dependsOn: [props.wavePolicy],
   }).overrideLogicalId(logicalId('closeRetries'));
 
-  const schedule = (action: WaveAction) => {
+  const schedule = (action: WaveAction, kind: 'deadline' | 'settle') => {
     const when = action === 'scale-up' ? config.scheduler.scaleUp : config.scheduler.scaleDown;
-    const resource = new SchedulerSchedule(scope, `deadline_${action}`, {
-      name: names.waveDeadline(action),
-      description: `Closes the ${config.name} ${action} wave of ${when.time}: posts it to Slack if it is not complete by now, naming the services that never reported`,
-      scheduleExpression: weeklyCron({ time: timeAfter(when.time, grace), weekdays: when.weekdays }),
+    const after = kind === 'deadline' ? grace : grace + config.slackNotifier.settleCheckMinutes;
+    const up = action === 'scale-up';
+    const resource = new SchedulerSchedule(scope, `${kind}_${action}`, {
+      name: kind === 'deadline' ? names.waveDeadline(action) : names.settleCheck(action),
+      description:
+        kind === 'deadline'
+          ? `Closes the ${config.name} ${action} wave of ${when.time}: posts it to Slack if it is not complete by now, naming the services that never reported`
+          : `Settle check of the ${config.name} ${action} wave of ${when.time}: names in one follow-up the services its summary showed still starting that did not reach their desired count`,
+      scheduleExpression: weeklyCron({ time: timeAfter(when.time, after), weekdays: when.weekdays }),
       scheduleExpressionTimezone: config.scheduler.timezone,
       // The rollback switch pauses the deadlines with the queue's reader: a wave closed while its
       // results wait in the queue would be posted as "no call seen" for every service.
@@ -152,17 +160,29 @@ export function waveDeadlines(scope: Construct, props: WaveDeadlineProps): WaveD
       target: {
         arn: props.functionArn,
         roleArn: role.arn,
-        input: JSON.stringify({ closeWave: { action, scheduledTime: '<aws.scheduler.scheduled-time>' } }),
+        input: JSON.stringify({
+          [kind === 'deadline' ? 'closeWave' : 'checkWave']: {
+            action,
+            scheduledTime: '<aws.scheduler.scheduled-time>',
+          },
+        }),
         retryPolicy: DEADLINE_RETRY,
         deadLetterConfig: { arn: deadLetterQueue.arn },
       },
     });
-    resource.overrideLogicalId(logicalId(action === 'scale-up' ? 'deadlineScaleUp' : 'deadlineScaleDown'));
+    resource.overrideLogicalId(
+      logicalId(
+        kind === 'deadline' ? (up ? 'deadlineScaleUp' : 'deadlineScaleDown') : up ? 'settleScaleUp' : 'settleScaleDown',
+      ),
+    );
     return resource;
   };
-  const schedules = Object.fromEntries(WAVE_ACTIONS.map((action) => [action, schedule(action)])) as Record<
-    WaveAction,
-    SchedulerSchedule
-  >;
-  return { schedules, deadLetterQueue, deadLetterAlarm };
+  const byAction = (kind: 'deadline' | 'settle') =>
+    Object.fromEntries(WAVE_ACTIONS.map((action) => [action, schedule(action, kind)])) as Record<
+      WaveAction,
+      SchedulerSchedule
+    >;
+  const schedules = byAction('deadline');
+  const settleChecks = byAction('settle');
+  return { schedules, settleChecks, deadLetterQueue, deadLetterAlarm };
 }

@@ -3,7 +3,8 @@
 //
 //   pk = <env>#<wave id>   sk = "wave"                          status open|closed, services (set),
 //                                                                reported (set of eventIDs), leases,
-//                                                                the post in progress (closePost, followUpPost)
+//                                                                the post in progress (closePost, followUpPost,
+//                                                                checkPost), unsettled (set), checked
 //   pk = <env>#<wave id>   sk = "result#<cluster/service>#<eventID>"   the result (JSON)
 //
 // Every write that decides something is conditional, so concurrent invocations agree:
@@ -17,6 +18,8 @@
 //   it. Each attempt is counted before it is sent (conditional on the claim), and uncounted only once
 //   Slack refused it, so no crash or failed write can leave the count too low: a retry sends only
 //   the parts Slack has not taken, with the "may repeat" note after a maybe-post, and never a third copy.
+// * the settle check: `unsettled` gathers the services a post showed still starting (or unknown);
+//   the check is claimed like a post (checkLease) and done once (`checked`).
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -30,6 +33,7 @@ import {
 import { type DeliveryLedger, MAX_MAYBE_POSTS, type PartState } from '../shared/deliver';
 import { expiredBefore } from '../shared/lease';
 import type { ScalingResult } from './cloudtrail';
+import type { TaskState } from './task-state';
 import { WAVE_TABLE } from './waves';
 
 /** How long a wave's items stay (DynamoDB deletes them some time after). */
@@ -58,6 +62,14 @@ export interface WaveState {
   closePost?: PostRecord;
   /** The same for the pending follow-up. */
   followUpPost?: PostRecord;
+  /** `cluster/service` of the services a post showed still starting or stopping, or unknown. */
+  unsettled: Set<string>;
+  /** The settle check was done (its follow-up posted, or nothing to post). */
+  checked: boolean;
+  /** Epoch ms until which an invocation holds the settle check. */
+  checkLease?: number;
+  /** The settle check's follow-up being posted. */
+  checkPost?: PostRecord;
 }
 
 /** A post (a summary or a follow-up) of which some part was sent. */
@@ -73,14 +85,18 @@ export interface PostContent {
   events: string[];
   /** Epoch ms a late summary was first sent (it says when). */
   lateAt?: number;
+  /** What ECS reported of the services it shows, keyed `cluster/service`, as first read. */
+  tasks?: Record<string, TaskState>;
 }
 
-export type Lease = 'closeLease' | 'followUpLease';
+export type Lease = 'closeLease' | 'followUpLease' | 'checkLease';
+type PostAttribute = 'closePost' | 'followUpPost' | 'checkPost';
 
 /** The attribute holding a lease's post in progress. */
-export const POST_OF: Record<Lease, 'closePost' | 'followUpPost'> = {
+export const POST_OF: Record<Lease, PostAttribute> = {
   closeLease: 'closePost',
   followUpLease: 'followUpPost',
+  checkLease: 'checkPost',
 };
 
 const WAVE_ITEM = 'wave';
@@ -132,6 +148,15 @@ export class WaveStore {
     });
   }
 
+  /** Claims the settle check of a closed wave that was not checked yet. */
+  claimCheck(wave: WaveKey, now: number, until: number): Promise<WaveState | undefined> {
+    return this.claim(wave, 'checkLease', now, until, {
+      condition: '#status = :closed AND attribute_not_exists(#checked)',
+      values: { ':closed': { S: 'closed' } },
+      names: { '#checked': 'checked' },
+    });
+  }
+
   /** Claims the right to post a follow-up of a closed wave. */
   claimFollowUp(wave: WaveKey, now: number, until: number): Promise<WaveState | undefined> {
     return this.claim(wave, 'followUpLease', now, until, {
@@ -140,28 +165,46 @@ export class WaveStore {
     });
   }
 
-  /** After a delivered post: marks the events reported (and the wave closed), ending the claim. */
-  async finish(wave: WaveKey, lease: Lease, until: number, eventIds: string[]): Promise<WaveState> {
+  /**
+   * After a delivered post: marks the events reported (and the wave closed, or checked), and the
+   * services it showed unsettled, ending the claim.
+   */
+  async finish(
+    wave: WaveKey,
+    lease: Lease,
+    until: number,
+    eventIds: string[],
+    unsettled: string[] = [],
+  ): Promise<WaveState> {
     const close = lease === 'closeLease';
+    const check = lease === 'checkLease';
+    const adds = [
+      ...(eventIds.length > 0 ? ['#reported :ids'] : []),
+      ...(unsettled.length > 0 ? ['#unsettled :unsettled'] : []),
+    ];
     const output = await this.client.send(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: this.key(wave, WAVE_ITEM),
         UpdateExpression:
-          (close ? 'SET #status = :closed ' : '') +
+          (close ? 'SET #status = :closed ' : check ? 'SET #checked = :true ' : '') +
           'REMOVE #lease, #post' +
-          (eventIds.length > 0 ? ' ADD #reported :ids' : ''),
+          (adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''),
         ConditionExpression: '#lease = :until',
         ExpressionAttributeNames: {
           '#lease': lease,
           '#post': POST_OF[lease],
           ...(close ? { '#status': 'status' } : {}),
+          ...(check ? { '#checked': 'checked' } : {}),
           ...(eventIds.length > 0 ? { '#reported': 'reported' } : {}),
+          ...(unsettled.length > 0 ? { '#unsettled': 'unsettled' } : {}),
         },
         ExpressionAttributeValues: {
           ':until': { N: String(until) },
           ...(close ? { ':closed': { S: 'closed' } } : {}),
+          ...(check ? { ':true': { BOOL: true } } : {}),
           ...(eventIds.length > 0 ? { ':ids': { SS: eventIds } } : {}),
+          ...(unsettled.length > 0 ? { ':unsettled': { SS: [...new Set(unsettled)] } } : {}),
         },
         ReturnValues: 'ALL_NEW',
       }),
@@ -305,6 +348,7 @@ export class WaveStore {
     rule: {
       condition: string;
       values: Record<string, AttributeValue>;
+      names?: Record<string, string>;
       set?: string;
       setValues?: Record<string, AttributeValue>;
     },
@@ -319,6 +363,7 @@ export class WaveStore {
           ExpressionAttributeNames: {
             '#lease': lease,
             '#status': 'status',
+            ...rule.names,
             ...(rule.set ? { '#ttl': WAVE_TABLE.ttlAttribute } : {}),
           },
           ExpressionAttributeValues: {
@@ -354,18 +399,23 @@ function stateOf(item: Record<string, AttributeValue> | undefined): WaveState {
   const number = (value: AttributeValue | undefined) => (value?.N === undefined ? undefined : Number(value.N));
   const closeLease = number(item?.closeLease);
   const followUpLease = number(item?.followUpLease);
+  const checkLease = number(item?.checkLease);
   return {
     status: item?.status?.S === 'closed' ? 'closed' : 'open',
     services: new Set(item?.services?.SS ?? []),
     reported: new Set(item?.reported?.SS ?? []),
+    unsettled: new Set(item?.unsettled?.SS ?? []),
+    checked: item?.checked?.BOOL === true,
     ...(closeLease === undefined ? {} : { closeLease }),
     ...(followUpLease === undefined ? {} : { followUpLease }),
+    ...(checkLease === undefined ? {} : { checkLease }),
     ...postOf(item?.closePost, 'closePost'),
     ...postOf(item?.followUpPost, 'followUpPost'),
+    ...postOf(item?.checkPost, 'checkPost'),
   };
 }
 
-function postOf(value: AttributeValue | undefined, key: 'closePost' | 'followUpPost'): Partial<WaveState> {
+function postOf(value: AttributeValue | undefined, key: PostAttribute): Partial<WaveState> {
   const post = value?.M;
   if (!post) return {};
   const parts = (post.parts?.L ?? []).map((part) => ({

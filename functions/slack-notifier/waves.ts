@@ -32,9 +32,20 @@ export const waveManifestSchema = z.object({
   maximumEventAgeMinutes: z.number(),
   /** Minutes after a wave's time at which its deadline closes it (slackNotifier.waveGraceMinutes). */
   waveGraceMinutes: z.number(),
+  /** Minutes after the deadline at which the settle check runs (slackNotifier.settleCheckMinutes). */
+  settleCheckMinutes: z.number(),
   /** The oldest a record can be when it arrives: the queue's retention, then the dead-letter queue's (redriven). */
   recordMaxAgeHours: z.number(),
-  services: z.array(z.object({ cluster: z.string(), service: z.string(), upCount: z.number(), downCount: z.number() })),
+  services: z.array(
+    z.object({
+      cluster: z.string(),
+      service: z.string(),
+      upCount: z.number(),
+      downCount: z.number(),
+      /** Must never run more than one task (seed 001): more is flagged. */
+      singleton: z.optional(z.boolean()),
+    }),
+  ),
 });
 
 export type WaveManifest = z.infer<typeof waveManifestSchema>;

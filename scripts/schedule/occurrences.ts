@@ -71,9 +71,13 @@ export function upcomingRuns(scheduler: ScheduleTimes, from: Date, days: number)
   return runs.sort((a, b) => a.at.getTime() - b.at.getTime() || a.action.localeCompare(b.action));
 }
 
-/** A wave's deadline run: the notifier's schedule that closes the wave `waveGraceMinutes` after it. */
+/**
+ * A wave's deadline run: the notifier's schedule that closes the wave `waveGraceMinutes` after it; or
+ * its settle check, `settleCheckMinutes` after that.
+ */
 export interface DeadlineRun {
   action: Action;
+  kind: 'deadline' | 'settle check';
   /** The wave it closes. */
   wave: Run;
   /** Local wall-clock time of the deadline, `HH:MM` (exact: mode OFF). */
@@ -81,16 +85,26 @@ export interface DeadlineRun {
   at: Date;
 }
 
-/** Deadline runs in [from, from + days), in time order: each wave's, on the wave's local date. */
-export function upcomingDeadlines(config: EnvironmentConfig, from: Date, days: number): DeadlineRun[] {
-  const grace = config.slackNotifier.waveGraceMinutes;
+/**
+ * Deadline runs (and, with `kind` 'settle check', the settle checks) in [from, from + days), in time
+ * order: each wave's, on the wave's local date.
+ */
+export function upcomingDeadlines(
+  config: EnvironmentConfig,
+  from: Date,
+  days: number,
+  kind: DeadlineRun['kind'] = 'deadline',
+): DeadlineRun[] {
+  const { waveGraceMinutes, settleCheckMinutes } = config.slackNotifier;
+  const after = kind === 'deadline' ? waveGraceMinutes : waveGraceMinutes + settleCheckMinutes;
   // A deadline shortly after `from` can belong to a wave that started before it.
-  const waves = upcomingRuns(config.scheduler, new Date(from.getTime() - grace * 60_000), days + 1);
+  const waves = upcomingRuns(config.scheduler, new Date(from.getTime() - after * 60_000), days + 1);
   return waves
     .map((wave) => {
-      const localTime = timeAfter(wave.localTime, grace);
+      const localTime = timeAfter(wave.localTime, after);
       return {
         action: wave.action,
+        kind,
         wave,
         localTime,
         at: new Date(zonedTime(wave.localDate, localTime, config.scheduler.timezone)),

@@ -1,4 +1,5 @@
-// The schedule preview of one environment: its runs, its wave deadlines and the time-zone warnings.
+// The schedule preview of one environment: its runs, its wave deadlines and settle checks, and the
+// time-zone warnings.
 import type { EnvironmentConfig } from '../../environments/schema';
 import { upcomingDeadlines, upcomingRuns } from './occurrences';
 import type { SchedulePreview } from './render';
@@ -10,7 +11,7 @@ export function schedulePreview(config: EnvironmentConfig, from: Date, days: num
     from,
     days,
     runs: upcomingRuns(config.scheduler, from, days),
-    deadlines: upcomingDeadlines(config, from, days),
+    deadlines: [...upcomingDeadlines(config, from, days), ...upcomingDeadlines(config, from, days, 'settle check')],
     warnings: timeZoneWarnings(config.scheduler, from),
   };
 }

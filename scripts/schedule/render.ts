@@ -12,7 +12,7 @@ export interface SchedulePreview {
   from: Date;
   days: number;
   runs: Run[];
-  /** The notifier's deadline runs that close each wave. */
+  /** The notifier's deadline runs that close each wave, and its settle checks. */
   deadlines: DeadlineRun[];
   warnings: string[];
 }
@@ -53,16 +53,21 @@ function runRows(p: SchedulePreview): string[][] {
     ];
     return { at: run.at.getTime(), row };
   });
+  const enabled = p.config.slackNotifier.enabled;
   const deadlines = p.deadlines.map((d) => ({
     at: d.at.getTime(),
     row: [
       `${d.wave.localDate} ${DAYS[d.wave.weekday]}`,
-      `${d.action} deadline`,
+      `${d.action} ${d.kind}`,
       `${d.localTime} exactly`,
       `${utc(d.at)} exactly`,
-      p.config.slackNotifier.enabled
-        ? `closes the ${d.wave.localTime} wave: posts it if not complete`
-        : 'paused (slackNotifier.enabled: false): posts nothing; the wave waits in the queue',
+      d.kind === 'deadline'
+        ? enabled
+          ? `closes the ${d.wave.localTime} wave: posts it if not complete or its services not settled`
+          : 'paused (slackNotifier.enabled: false): posts nothing; the wave waits in the queue'
+        : enabled
+          ? `reads the ${d.wave.localTime} wave's services still starting: one follow-up names any not at their count`
+          : 'paused (slackNotifier.enabled: false): checks nothing',
     ],
   }));
   return [...waves, ...deadlines].sort((a, b) => a.at - b.at).map((r) => r.row);
@@ -132,9 +137,14 @@ export function renderMarkdown(p: SchedulePreview): string {
       ? [
           "A deadline (the Slack notifier's) fires at its exact minute and closes the wave: it posts the",
           "wave's summary if the wave is not complete by then, naming the services that never reported.",
+          'The summary says, per service, what ECS reports (DescribeServices): reached its desired count',
+          '(running = desired, none pending), still starting (or stopping), or not reached with the newest',
+          "service event or the failed deployment's reason; it is posted once every call is seen and every",
+          'service has settled, else at the deadline. The settle check reads again the services the summary',
+          'showed still starting; one follow-up names those that did not reach their count (help/troubleshooting.md).',
         ]
       : [
-          'The Slack notifier is paused (`slackNotifier.enabled: false`): its deadlines do not run and',
+          'The Slack notifier is paused (`slackNotifier.enabled: false`): its deadlines and settle checks do not run and',
           'nothing is posted; the waves wait in the queue and are posted, marked late, once it is enabled again.',
         ]),
     '',
