@@ -23,6 +23,7 @@ import { startFakeSecretsManager, type FakeSecretsManager } from './support/fake
 import { startFakeSlack, type FakeSlack } from './support/slack-server';
 import { ecsAnswer } from './support/ecs';
 import { startLocalEcs, type LocalEcs } from '../scripts/local-ecs';
+import { describeProcess } from './support/tiers';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
@@ -171,7 +172,7 @@ function lastMondayBefore(at: number): string {
   return day.toISOString().slice(0, 10);
 }
 
-describe('bundles run end to end', () => {
+describeProcess('bundles run end to end', () => {
   it('slack-notifier: records the wave in DynamoDB through the SDK, reports the unreadable records, posts at the deadline', async () => {
     const env = { ENVIRONMENT: 'qa', TIMEZONE: 'Asia/Seoul', WAVES_TABLE: waves.tableName };
     // The bundle reads the real clock, and posts no wave older than the waves table keeps (7 days): the

@@ -15,6 +15,7 @@ import {
 import { fromCommon } from '../environments/shared-origin';
 import { testEnvironment, testServices } from './support/environment-builder';
 import { projectCopy } from './support/project-copy';
+import { describeProcess } from './support/tiers';
 
 function errorOf(load: () => unknown): ConfigError {
   try {
@@ -104,7 +105,7 @@ describe('loadEnvironments with several wrong environments', () => {
   });
 });
 
-describe('npm run synth with a mistake in environments/common.ts', () => {
+describeProcess('npm run synth with a mistake in environments/common.ts', () => {
   /** A project copy whose dev.ts and stg.ts take their services from a common.ts the test wrote. */
   function copyWithSharedCatalog(catalog: string): string {
     const dev = testEnvironment({ name: 'dev' });

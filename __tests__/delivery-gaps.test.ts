@@ -22,6 +22,7 @@ import { testEnvironment } from './support/environment-builder';
 import { matrixManifest, NOMINAL } from './support/fault-world';
 import { capturing, lambdaContext } from './support/lambda';
 import { startMotoTables, type MotoTables } from './support/moto';
+import { QUICK_TIER } from './support/tiers';
 import { type FakeSlack, inChannel, readableText, startFakeSlack } from './support/slack-server';
 import { resourceOf, synthJson } from './support/synth';
 import { createHandler as notifier, type HandlerDeps } from '../functions/slack-notifier/handler';
@@ -134,10 +135,12 @@ describe('1. a summary in several parts', () => {
   });
 });
 
-describe.each([
+// moto_server is a process: the quick tier runs these on dynalite alone (support/tiers.ts).
+const BACKENDS: [string, () => MotoTables | undefined][] = [
   ['dynalite', () => undefined],
-  ['moto', () => moto],
-])('2. no third copy (%s)', (_backend, backend: () => MotoTables | undefined) => {
+  ...(QUICK_TIER ? [] : [['moto', (): MotoTables | undefined => moto] as [string, () => MotoTables | undefined]]),
+];
+describe.each(BACKENDS)('2. no third copy (%s)', (_backend, backend: () => MotoTables | undefined) => {
   const waveTable = () => backend()?.waves ?? table;
   const alarmTable = () => backend()?.deliveries ?? deliveries;
 
@@ -214,11 +217,11 @@ describe.each([
   );
 });
 
-let moto: MotoTables;
+let moto: MotoTables | undefined;
 beforeAll(async () => {
-  moto = await startMotoTables();
+  if (!QUICK_TIER) moto = await startMotoTables();
 }, 60_000);
-afterAll(() => moto.close());
+afterAll(() => moto?.close());
 
 describe('4. duplicates that find their message being posted', () => {
   it('5 concurrent duplicate closes of one wave: one summary, none fails', async () => {

@@ -10,6 +10,7 @@ import { DeployStop, type Host } from '../scripts/deploy/prerequisites';
 import { deploy, diff, type DeployOptions, type WorkflowDeps } from '../scripts/deploy/workflow';
 import { LIVE_CHECKS } from '../scripts/preflight/gate';
 import { testEnvironment } from './support/environment-builder';
+import { describeProcess } from './support/tiers';
 
 const HOME = '/home/operator';
 const TERRAFORM = '/opt/tools/terraform';
@@ -338,7 +339,7 @@ describe('npm run diff', () => {
   });
 });
 
-describe('npm run deploy, as a process with no terraform on PATH', () => {
+describeProcess('npm run deploy, as a process with no terraform on PATH', () => {
   it('exits non-zero with a one-line explanation', async () => {
     const run = promisify(execFile);
     const root = path.join(__dirname, '..');

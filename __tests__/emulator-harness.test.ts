@@ -11,6 +11,7 @@ import { replanChanges } from './emulator/emulator-gaps';
 import { fixtureMismatches } from './emulator/fixture-match';
 import { disagreements, handoverDisagreements, preflightSections, realPlanSections } from './emulator/plan-agreement';
 import { DEV_STATE, resourcesIn } from './support/legacy-state';
+import { describeProcess } from './support/tiers';
 
 const update = (address: string, before: Record<string, unknown>, after: Record<string, unknown>): ResourceChange => ({
   address,
@@ -172,7 +173,7 @@ describe('the preflight against the real plans', () => {
   });
 });
 
-describe('npm run test:emulator without moto_server', () => {
+describeProcess('npm run test:emulator without moto_server', () => {
   const run = async (env: NodeJS.ProcessEnv) => {
     try {
       const { stdout, stderr } = await promisify(execFile)(

@@ -13,6 +13,7 @@ import { removeOtherForm } from '../main';
 import { addRequiredVersion, reviewCopy, unquoteReferenceLists } from '../scripts/hcl-review/review-copy';
 import { testEnvironment } from './support/environment-builder';
 import { projectCopy } from './support/project-copy';
+import { itProcess } from './support/tiers';
 
 const SCRATCH = mkdtempSync(path.join(tmpdir(), 'hcl-review-'));
 afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
@@ -90,25 +91,29 @@ describe('a stack folder holds one form only', () => {
     return dir;
   }
 
-  it('a plain synth after `cdktf synth --hcl` removes the stale cdk.tf (the real app, as cdktf runs it)', async () => {
-    const dir = outdir(['cdk.tf']); // what `npx cdktf synth --hcl` left behind
-    const project = projectCopy({ dev: testEnvironment({ name: 'dev' }), stg: testEnvironment({ name: 'stg' }) });
-    try {
-      await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
-        cwd: project,
-        env: { ...process.env, CDKTF_OUTDIR: dir, SYNTH_HCL_OUTPUT: 'false' },
-      });
-    } finally {
-      rmSync(project, { recursive: true, force: true });
-    }
-    for (const stack of ['dev', 'stg']) {
-      expect(
-        readdirSync(path.join(dir, 'stacks', stack))
-          .filter((f) => f.startsWith('cdk.tf'))
-          .sort(),
-      ).toEqual(['cdk.tf.json']);
-    }
-  }, 120_000);
+  itProcess(
+    'a plain synth after `cdktf synth --hcl` removes the stale cdk.tf (the real app, as cdktf runs it)',
+    async () => {
+      const dir = outdir(['cdk.tf']); // what `npx cdktf synth --hcl` left behind
+      const project = projectCopy({ dev: testEnvironment({ name: 'dev' }), stg: testEnvironment({ name: 'stg' }) });
+      try {
+        await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
+          cwd: project,
+          env: { ...process.env, CDKTF_OUTDIR: dir, SYNTH_HCL_OUTPUT: 'false' },
+        });
+      } finally {
+        rmSync(project, { recursive: true, force: true });
+      }
+      for (const stack of ['dev', 'stg']) {
+        expect(
+          readdirSync(path.join(dir, 'stacks', stack))
+            .filter((f) => f.startsWith('cdk.tf'))
+            .sort(),
+        ).toEqual(['cdk.tf.json']);
+      }
+    },
+    120_000,
+  );
 
   it('an HCL synth removes the stale cdk.tf.json', () => {
     const dir = outdir(['cdk.tf', 'cdk.tf.json']);

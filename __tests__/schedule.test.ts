@@ -14,6 +14,7 @@ import { renderMarkdown, renderText } from '../scripts/schedule/render';
 import { timeZoneWarnings } from '../scripts/schedule/warnings';
 import { testEnvironment, testServices } from './support/environment-builder';
 import { projectCopy } from './support/project-copy';
+import { describeProcess } from './support/tiers';
 
 /** Scale-up 09:00, scale-down 18:00 KST on weekdays, 5-minute window, waves closed 20 minutes later. */
 const dev = testEnvironment({
@@ -164,7 +165,7 @@ describe('the rendered preview', () => {
   });
 });
 
-describe('npm run schedule', () => {
+describeProcess('npm run schedule', () => {
   const run = promisify(execFile);
   let copy: string;
   beforeAll(() => {

@@ -17,6 +17,7 @@ import {
 } from '../functions/shared/slack-webhook';
 import { MAY_REPEAT_NOTE } from '../functions/shared/repeat-note';
 import { type FakeSlack, recordWait, refusedUrl, startFakeSlack, WEBHOOK_PATH } from './support/slack-server';
+import { describeProcess } from './support/tiers';
 
 const execFileAsync = promisify(execFile);
 const SECRET_SEGMENT = WEBHOOK_PATH.split('/').pop() as string;
@@ -516,7 +517,7 @@ describe('options given as undefined', () => {
 // Under jest, fetch and its errors come from Node's realm while the code under test runs in jest's vm
 // context, so its `error instanceof Error` checks are false and every network failure reads as a bare
 // "connection failed". Lambda runs a single realm: check the exact reason texts there, in a child node.
-describe('network failure reasons, in a plain Node realm', () => {
+describeProcess('network failure reasons, in a plain Node realm', () => {
   it('name ECONNREFUSED and the attempt timeout, never the address', async () => {
     const script = `
       const { postToSlack } = require(${JSON.stringify(require.resolve('../functions/shared/slack-webhook'))});
