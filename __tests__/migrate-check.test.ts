@@ -1,8 +1,9 @@
 // The migration preflight: the real `terraform plan` of test-owned environments that take over the
 // legacy fixtures (fixtures/states: the states of the legacy roots in fixtures/legacy), and the
 // state files it refuses. Four plans carry the cases: the CLI on the cloudwatch root alone (EKS
-// alarms undecided), dev after the SNS -> SQS migration, stg before it adopting the cloudwatch root,
-// and one state holding every mistake.
+// alarms undecided; the stack, with every optional part, planned into an empty workspace, which
+// also validates it), dev after the SNS -> SQS migration, stg before it adopting the cloudwatch
+// root, and one state holding every mistake.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,10 +84,22 @@ async function command(
   }
 }
 
-/** A project copy whose dev adopts the legacy cloudwatch root without deciding the EKS alarms. */
+/**
+ * dev adopting the legacy cloudwatch root without deciding the EKS alarms, with every optional
+ * part besides (a created management-events trail, ECS alarms, an operations email).
+ */
+const FULL_DEV = legacyEnvironment('dev', {
+  slackNotifier: { managementEventsTrail: { mode: 'create' } },
+  cloudwatch: {
+    ...adoptingCloudwatch({ subscriptionArn: subscriptionArnIn(CLOUDWATCH_STATE) }),
+    ecsAlarms: { services: ['nestjs', 'fileflow-web-api'] },
+  },
+  operations: { emails: ['oncall-dev@ops.test'] },
+});
+/** A project copy with that dev. */
 let copy: string;
 beforeAll(() => {
-  copy = projectCopy({ dev: adopting('dev', {}), stg: legacyEnvironment('stg') });
+  copy = projectCopy({ dev: FULL_DEV, stg: legacyEnvironment('stg') });
 });
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 const migrateCheck = (args: string[], env?: NodeJS.ProcessEnv) => command(copy, 'scripts/migrate-check.ts', args, env);
@@ -138,6 +151,21 @@ describeWithTerraform('the real plan of each stack against its legacy state', ()
         expect.arrayContaining([expect.stringMatching(/^aws_sns_topic\.cloudwatch_db_alarm_topic$/)]),
       );
       expect(report.notes).toEqual([expect.stringContaining("is the legacy cloudwatch root's state")]);
+    });
+
+    it('plans the rest of the stack into the empty workspace: it creates exactly what the stack declares, nothing else', () => {
+      const declaredHere = declared(synthJson(FULL_DEV));
+      expect(declaredHere).toEqual(
+        expect.arrayContaining([
+          'aws_cloudtrail.slack_notifier_trail_management_events',
+          'aws_sns_topic_subscription.operations_email_oncall_dev_ops_test',
+        ]),
+      );
+      expect(declaredHere.filter((a) => /^aws_cloudwatch_metric_alarm\.cloudwatch_.*_ecs_/.test(a))).toHaveLength(4);
+      const imports = new Set(report.imported.map((i) => i.to));
+      expect([...report.created].sort()).toEqual(declaredHere.filter((a) => !imports.has(a)).sort());
+      expect(report.moved).toEqual([]);
+      expect(report.replaced.every((r) => imports.has(r.address))).toBe(true);
     });
   });
 

@@ -1,7 +1,7 @@
 // The synthesized stacks, checked by the real terraform 1.x with hashicorp/aws 5.100.0, offline, on
-// environments this test builds (the shipped ones are validated by __tests__/live/terraform.test.ts):
-// a plan against an empty state (which validates too) creates exactly what the stack declares; the
-// provider's account guard holds; plain `cdktf synth --hcl` output validates; the HCL review copy
+// environments this test builds (the shipped ones are validated by __tests__/live/terraform.test.ts;
+// the plan of a whole stack into an empty workspace is migrate-check.test.ts's): the provider's
+// account guard holds; plain `cdktf synth --hcl` output validates; the HCL review copy
 // validates and passes `terraform fmt`. The HCL checks run the project's commands in a project copy.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,11 +18,6 @@ import { describeWithTerraform, TERRAFORM_TIMEOUT_MS } from './support/terraform
 interface StackJson {
   terraform: { required_providers: { aws: { version: string } } };
   resource: Record<string, Record<string, { runtime?: string }>>;
-}
-
-/** Every `<type>.<name>` the stack declares. */
-function declared(json: StackJson): string[] {
-  return Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`));
 }
 
 /** dev with every optional part (a created trail, ECS alarms, an operations email); stg plain. */
@@ -58,19 +53,6 @@ describeWithTerraform('the synthesized stacks under the real terraform', (toolch
     const runtimes = Object.values(json.resource.aws_lambda_function ?? {}).map((f) => f.runtime);
     expect(new Set(runtimes)).toEqual(new Set(['nodejs22.x']));
   });
-
-  it(
-    'terraform plan on an empty state validates the stack and creates exactly what it declares',
-    async () => {
-      const json = stackJson('dev');
-      const { plan, awsCalls } = await planStack(toolchain, { dir: stackDir('dev'), file: 'cdk.tf.json', json });
-      const changes = (plan.resource_changes ?? []).filter((rc) => rc.mode === 'managed');
-      expect(changes.filter((rc) => rc.change.actions.join() !== 'create').map((rc) => rc.address)).toEqual([]);
-      expect(changes.map((rc) => rc.address).sort()).toEqual(declared(json).sort());
-      expect(awsCalls).toEqual(['GetCallerIdentity']);
-    },
-    TERRAFORM_TIMEOUT_MS,
-  );
 
   it(
     'refuses to plan with credentials of another account (allowed_account_ids)',
