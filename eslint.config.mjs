@@ -66,6 +66,17 @@ export default tseslint.config(
           ],
         },
       ],
+      // Code tests assert what they set, by partial matches; the one snapshot is the live stacks'
+      // (npm run test:update rewrites __tests__/live only).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(toMatchSnapshot|toMatchInlineSnapshot|toThrowErrorMatchingSnapshot|toThrowErrorMatchingInlineSnapshot)$/]",
+          message:
+            'Snapshots belong to the live-config checks (__tests__/live/, rewritten by npm run test:update); a code test asserts the values it set.',
+        },
+      ],
     },
   },
   {
