@@ -19,27 +19,33 @@ export interface LocalWaveTable {
 /** Credentials and region the local server accepts (it checks neither). */
 export const LOCAL_AWS = { region: 'ap-northeast-2', accessKeyId: 'AKIALOCALEXAMPLE0000', secretAccessKey: 'local' };
 
+type TableKeys = Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema'>;
+
+/** The waves table's keys, as the stack creates them. */
+export const WAVE_TABLE_KEYS: TableKeys = {
+  AttributeDefinitions: [
+    { AttributeName: WAVE_TABLE.partitionKey, AttributeType: 'S' },
+    { AttributeName: WAVE_TABLE.sortKey, AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: WAVE_TABLE.partitionKey, KeyType: 'HASH' },
+    { AttributeName: WAVE_TABLE.sortKey, KeyType: 'RANGE' },
+  ],
+};
+
+/** The alert-service's deliveries table's key (one item per SNS MessageId). */
+export const DELIVERIES_TABLE_KEYS: TableKeys = {
+  AttributeDefinitions: [{ AttributeName: DELIVERIES_TABLE.partitionKey, AttributeType: 'S' }],
+  KeySchema: [{ AttributeName: DELIVERIES_TABLE.partitionKey, KeyType: 'HASH' }],
+};
+
 export function startLocalWaveTable(tableName = 'ecs-scheduler-waves-local'): Promise<LocalWaveTable> {
-  return startLocalTable({
-    TableName: tableName,
-    AttributeDefinitions: [
-      { AttributeName: WAVE_TABLE.partitionKey, AttributeType: 'S' },
-      { AttributeName: WAVE_TABLE.sortKey, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: WAVE_TABLE.partitionKey, KeyType: 'HASH' },
-      { AttributeName: WAVE_TABLE.sortKey, KeyType: 'RANGE' },
-    ],
-  });
+  return startLocalTable({ TableName: tableName, ...WAVE_TABLE_KEYS });
 }
 
-/** The alert-service's deliveries table (one item per SNS MessageId). */
+/** The alert-service's deliveries table. */
 export function startLocalDeliveriesTable(tableName = 'ott-alert-deliveries-local'): Promise<LocalWaveTable> {
-  return startLocalTable({
-    TableName: tableName,
-    AttributeDefinitions: [{ AttributeName: DELIVERIES_TABLE.partitionKey, AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: DELIVERIES_TABLE.partitionKey, KeyType: 'HASH' }],
-  });
+  return startLocalTable({ TableName: tableName, ...DELIVERIES_TABLE_KEYS });
 }
 
 async function startLocalTable(

@@ -5,9 +5,7 @@
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { DELIVERIES_TABLE } from '../../functions/alert-service/delivery-record';
-import { WAVE_TABLE } from '../../functions/slack-notifier/waves';
-import { LOCAL_AWS, type LocalWaveTable } from '../../scripts/local-wave-table';
+import { DELIVERIES_TABLE_KEYS, LOCAL_AWS, type LocalWaveTable, WAVE_TABLE_KEYS } from '../../scripts/local-wave-table';
 
 export interface MotoTables {
   waves: LocalWaveTable;
@@ -90,22 +88,8 @@ export async function startMotoTables(): Promise<MotoTables> {
     }
     const create = (table: ConstructorParameters<typeof CreateTableCommand>[0]) =>
       client.send(new CreateTableCommand({ ...table, BillingMode: 'PAY_PER_REQUEST' }));
-    await create({
-      TableName: 'waves-moto',
-      AttributeDefinitions: [
-        { AttributeName: WAVE_TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: WAVE_TABLE.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: WAVE_TABLE.partitionKey, KeyType: 'HASH' },
-        { AttributeName: WAVE_TABLE.sortKey, KeyType: 'RANGE' },
-      ],
-    });
-    await create({
-      TableName: 'deliveries-moto',
-      AttributeDefinitions: [{ AttributeName: DELIVERIES_TABLE.partitionKey, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: DELIVERIES_TABLE.partitionKey, KeyType: 'HASH' }],
-    });
+    await create({ TableName: 'waves-moto', ...WAVE_TABLE_KEYS });
+    await create({ TableName: 'deliveries-moto', ...DELIVERIES_TABLE_KEYS });
   } catch (error) {
     await stop();
     throw error;
